@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { AwsClients } from '../aws/index.js';
+import type { Clock, Logger } from '../shared/index.js';
+
+/**
+ * How an action stays safe when BullMQ delivers its step twice.
+ * - `safe`: repeating it changes nothing (a describe, a tag with the same value).
+ * - `check-then-act`: it looks at the live state first and skips what is already done.
+ * - `token`: it passes an idempotency token derived from run and step to AWS.
+ */
+export type Idempotency = 'safe' | 'check-then-act' | 'token';
+
+/** Where the `note` action and others write free-text notes for the run's record. */
+export type NoteSink = (text: string, fields?: Record<string, unknown>) => void;
+
+/** What a step's action gets besides its input. */
+export interface ActionContext {
+  readonly runId: string;
+  readonly runbookId: string;
+  readonly stepId: string;
+  /** 1 on first delivery; higher when the step is retried or redelivered. */
+  readonly attempt: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly aws: AwsClients;
+  readonly note: NoteSink;
+  /** A token unique to this run and step, stable across redeliveries (for `token` actions). */
+  readonly idempotencyToken: string;
+}
+
+/** A step action: `aws.ec2.isolateInstance`, `note`, ... */
+export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
+  /** The name runbooks use in `action:`. */
+  readonly id: string;
+  /** One line for docs and `firebreak validate`. */
+  readonly summary: string;
+  /** The schema of `with:`; strict, so unknown argument names are refused. */
+  readonly input: z.ZodType<TInput>;
+  /** IAM actions the bot's role needs for this action, e.g. `ec2:DescribeInstances`. */
+  readonly iamActions: readonly string[];
+  /** Whether it changes anything (mutating actions deserve an approval). */
+  readonly mutating: boolean;
+  readonly idempotency: Idempotency;
+  run(input: TInput, context: ActionContext): Promise<TOutput>;
+}
+
+/** Any action, with its types erased, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- registry erases per-action types
+export type AnyActionDefinition = ActionDefinition<any, any>;
