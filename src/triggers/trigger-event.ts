@@ -49,7 +49,12 @@ export interface AlarmEvent {
   /** Dimension name to value. */
   readonly dimensions: Readonly<Record<string, string>>;
   readonly accountId?: string;
+  /** Region code (`us-east-1`), from the alarm ARN or the event; never a display name. */
   readonly region?: string;
+  /** The display name SNS alarm messages carry (`US East (N. Virginia)`), as sent. */
+  readonly regionName?: string;
+  /** Composite alarms: ARNs of the children whose change set this one off, when AWS lists them. */
+  readonly triggeringAlarmArns?: readonly string[];
   readonly time?: string;
   /** The raw alarm message object. */
   readonly alarm: unknown;
