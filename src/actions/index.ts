@@ -1,0 +1,9 @@
+export { ActionRegistry } from './registry.js';
+export { coreActions } from './core/index.js';
+export type {
+  ActionContext,
+  ActionDefinition,
+  AnyActionDefinition,
+  Idempotency,
+  NoteSink,
+} from './types.js';

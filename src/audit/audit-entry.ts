@@ -1,0 +1,47 @@
+/** What an audit record says happened. Stored and exported: the spelling is a contract. */
+export type AuditEventType =
+  | 'run.started'
+  | 'run.finished'
+  | 'run.abort_requested'
+  | 'step.started'
+  | 'step.redelivered'
+  | 'step.finished'
+  | 'step.failed'
+  | 'step.skipped'
+  | 'approval.requested'
+  | 'approval.decided'
+  | 'approval.refused'
+  | 'aws.call'
+  | 'note'
+  | 'trigger.received'
+  | 'trigger.matched'
+  | 'trigger.refused'
+  | 'request.refused';
+
+/** What a component asks the audit log to record. */
+export interface AuditEntry {
+  readonly type: AuditEventType;
+  readonly runId?: string;
+  readonly stepId?: string;
+  /** Who: a Slack user id, a CLI user, `firebreak:deadline`, `sns`. */
+  readonly actor?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** An entry as stored: numbered, timed, and chained to the record before it. */
+export interface AuditRecord extends AuditEntry {
+  readonly seq: number;
+  /** ISO time from the log's clock (virtual in exercises). */
+  readonly time: string;
+  /** True when the record describes the simulated account, not a real one. */
+  readonly simulated: boolean;
+  /** SHA-256 (hex) of the record before; 64 zeros for the first. */
+  readonly prevHash: string;
+  /** SHA-256 (hex) of this record's JSON without `hash`, as stored. */
+  readonly hash: string;
+}
+
+/** Where audit entries go. Appends are ordered and chained by the implementation. */
+export interface AuditSink {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+}

@@ -1,0 +1,7 @@
+export type { AuditEntry, AuditEventType, AuditRecord, AuditSink } from './audit-entry.js';
+export { GENESIS_HASH, sealRecord } from './hash-chain.js';
+export { verifyChainLines } from './verify-chain.js';
+export type { ChainVerification } from './verify-chain.js';
+export { FileAuditLog, MemoryAuditLog } from './file-audit-log.js';
+export type { FileAuditLogOptions } from './file-audit-log.js';
+export { AuditChainBrokenError } from './errors.js';

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { verifyChainLines } from '../../audit/index.js';
+import type { Config } from '../../config/index.js';
+import type { CliIo } from '../cli-io.js';
+
+/** `firebreak audit verify [file]` */
+export function registerAuditCommand(program: Command, config: Config, io: CliIo): void {
+  const audit = program.command('audit').description('check and export the audit log');
+  audit
+    .command('verify')
+    .description('verify the hash chain; names the first bad record and exits 1 when broken')
+    .argument('[file]', 'audit log (JSON Lines)', config.auditLogPath)
+    .action((file: string) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        io.err(`${file}: cannot read audit log: ${(error as Error).message}`);
+        io.exitCode(2);
+        return;
+      }
+      const result = verifyChainLines(text.split('\n'));
+      if (result.ok) {
+        io.out(`${file}: OK, ${result.records} records, chain intact (last hash ${result.lastHash.slice(0, 16)}…)`);
+        return;
+      }
+      io.err(`${file}:${result.badLine}: audit chain broken: ${result.reason}`);
+      io.err(`${result.records} records before line ${result.badLine} verify; nothing from it on can be trusted.`);
+      io.exitCode(1);
+    });
+}

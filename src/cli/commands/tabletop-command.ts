@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { FileAuditLog } from '../../audit/index.js';
+import type { Config } from '../../config/index.js';
+import { createSystemClock } from '../../shared/index.js';
+import { formatReport, runExercise } from '../../tabletop/index.js';
+import type { CliIo } from '../cli-io.js';
+
+/** `firebreak tabletop <exercise.yaml> [--json]` */
+export function registerTabletopCommand(program: Command, config: Config, io: CliIo): void {
+  program
+    .command('tabletop')
+    .description('replay a tabletop exercise against a simulated account on a virtual clock')
+    .argument('<exercise>', 'exercise YAML file')
+    .option('--json', 'print the report as JSON')
+    .option('--audit-log <file>', 'audit log to append to', config.auditLogPath)
+    .action(async (file: string, options: { json?: boolean; auditLog: string }) => {
+      const audit = new FileAuditLog({ path: options.auditLog, clock: createSystemClock(), simulated: true });
+      const report = await runExercise(file, { audit });
+      if (options.json) {
+        io.out(JSON.stringify({ ...report, auditLog: options.auditLog }, null, 2));
+      } else {
+        io.out(formatReport(report));
+        io.out(`\nAudit log: ${options.auditLog} (check it with: firebreak audit verify ${options.auditLog})`);
+      }
+      if (!report.passed) io.exitCode(1);
+    });
+}

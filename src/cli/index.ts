@@ -1,0 +1,2 @@
+export { createProgram, main } from './program.js';
+export type { CliIo } from './cli-io.js';

@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { FirebreakError } from '../shared/index.js';
+import { createProcessIo } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
+import { registerAuditCommand } from './commands/audit-command.js';
+import { registerTabletopCommand } from './commands/tabletop-command.js';
+
+/** Builds the `firebreak` command. */
+export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): Command {
+  const config = loadConfig(env);
+  const program = new Command('firebreak')
+    .description('incident-response runbooks for AWS, with approvals and a tamper-evident audit log')
+    .showHelpAfterError();
+  registerTabletopCommand(program, config, io);
+  registerAuditCommand(program, config, io);
+  return program;
+}
+
+/** Runs the CLI; errors with a code print one clear line and exit 1. */
+export async function main(argv: readonly string[], io: CliIo = createProcessIo()): Promise<void> {
+  try {
+    await createProgram(io).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof FirebreakError) {
+      io.err(`error: ${error.message}`);
+      io.exitCode(1);
+      return;
+    }
+    throw error;
+  }
+}
+

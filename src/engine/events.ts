@@ -1,0 +1,49 @@
+import type { AuditEntry } from '../audit/index.js';
+import type { RunState, RunStatus, StepError } from './run-state.js';
+
+/** Something that happened to a run; the input of {@link applyEvent}. */
+export type EngineEvent =
+  | { type: 'step_succeeded'; stepId: string; atMs: number; outputs: unknown }
+  | { type: 'step_skipped'; stepId: string; atMs: number; reason: string }
+  | { type: 'step_failed'; stepId: string; atMs: number; error: StepError }
+  | { type: 'approval_needed'; stepId: string; atMs: number; preview: unknown }
+  | {
+      type: 'approval_decided';
+      stepId: string;
+      atMs: number;
+      by: string;
+      /** Roles the decider holds (resolved by the caller from its role map). */
+      roles: readonly string[];
+      decision: 'approve' | 'deny';
+      reason?: string;
+    }
+  | { type: 'deadline_reached'; stepId: string; atMs: number }
+  | { type: 'abort_requested'; atMs: number; by: string; reason: string };
+
+/** Work for a driver to carry out after a transition. */
+export type EngineCommand =
+  | { type: 'run_step'; stepId: string; attempt: number; approved: boolean }
+  | { type: 'request_approval'; stepId: string; deadlineAtMs?: number; preview: unknown }
+  | { type: 'schedule_deadline'; stepId: string; atMs: number }
+  | { type: 'run_finished'; status: RunStatus };
+
+/** Why an event was not applied (late or duplicate click, self-approval...). */
+export interface EventRefusal {
+  readonly code:
+    | 'APPROVAL_NOT_PENDING'
+    | 'APPROVAL_LATE'
+    | 'APPROVAL_SELF'
+    | 'APPROVAL_DUPLICATE'
+    | 'APPROVAL_ROLE_MISSING'
+    | 'RUN_FINISHED'
+    | 'STEP_NOT_IN_HAND';
+  readonly message: string;
+}
+
+/** What a transition returns: the new state, the work to do, and what to audit. */
+export interface Transition {
+  readonly state: RunState;
+  readonly commands: readonly EngineCommand[];
+  readonly audit: readonly AuditEntry[];
+  readonly refusal?: EventRefusal;
+}

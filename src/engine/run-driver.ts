@@ -1,0 +1,37 @@
+import type { RunRequest } from './create-run.js';
+import type { EventRefusal } from './events.js';
+import type { RunState } from './run-state.js';
+
+/** A decision on an approval, from Slack, the CLI or an exercise. */
+export interface DecisionRequest {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly by: string;
+  /** Roles `by` holds, resolved by the caller from its role map. */
+  readonly roles: readonly string[];
+  readonly decision: 'approve' | 'deny';
+  readonly reason?: string;
+}
+
+/** What became of a decision or an abort. */
+export type ControlOutcome =
+  | { readonly accepted: true; readonly state: RunState }
+  | { readonly accepted: false; readonly refusal: EventRefusal; readonly state?: RunState };
+
+/** Listens to every state change of every run (Slack progress messages, CLI output). */
+export type RunListener = (state: RunState) => void;
+
+/**
+ * What every driver offers: the in-process one (embedded default, exercises) and the BullMQ
+ * one (production). Only persistence and scheduling differ; the state machine is shared.
+ */
+export interface RunDriver {
+  /** True when runs survive a restart of this process. */
+  readonly durable: boolean;
+  startRun(request: RunRequest): Promise<RunState>;
+  decide(request: DecisionRequest): Promise<ControlOutcome>;
+  abort(runId: string, by: string, reason: string): Promise<ControlOutcome>;
+  getRun(runId: string): Promise<RunState | undefined>;
+  listRuns(): Promise<RunState[]>;
+  onChange(listener: RunListener): () => void;
+}

@@ -1,0 +1,274 @@
+import type { AuditEntry } from '../audit/index.js';
+import type { EngineCommand, EngineEvent, EventRefusal, Transition } from './events.js';
+import { findStep, isFinished } from './run-state.js';
+import type { ApprovalState, RunState, RunStatus, StepState } from './run-state.js';
+
+/**
+ * The run state machine. Pure: no clock, queue, Slack or AWS; given a state and an event it
+ * returns the next state, the commands a driver must carry out, and the audit entries.
+ */
+
+type Draft = { state: RunState; commands: EngineCommand[]; audit: AuditEntry[] };
+
+function replaceStep(state: RunState, step: StepState): RunState {
+  return { ...state, steps: state.steps.map((s) => (s.id === step.id ? step : s)) };
+}
+
+function refuse(state: RunState, refusal: EventRefusal, entry?: AuditEntry): Transition {
+  return { state, commands: [], audit: entry ? [entry] : [], refusal };
+}
+
+function finish(draft: Draft, status: RunStatus, atMs: number): Draft {
+  const steps = draft.state.steps.map((s) =>
+    s.status === 'pending' ? { ...s, status: 'cancelled' as const } : s,
+  );
+  const state = { ...draft.state, status, steps, finishedAtMs: atMs };
+  draft.audit.push({
+    type: 'run.finished',
+    runId: state.runId,
+    data: { status, failure: state.failure, durationMs: atMs - state.startedAtMs },
+  });
+  draft.commands.push({ type: 'run_finished', status });
+  return { ...draft, state };
+}
+
+/** Moves to the step at `cursor` (or finishes the run) and emits the work for it. */
+function advance(draft: Draft, cursor: number, atMs: number): Draft {
+  const step = draft.state.steps[cursor];
+  if (!step) {
+    const state = { ...draft.state, cursor };
+    const failed = state.steps.some((s) => s.status === 'failed');
+    return finish({ ...draft, state }, failed ? 'failed' : 'succeeded', atMs);
+  }
+  const started: StepState = { ...step, status: 'running', attempt: 1, startedAtMs: atMs };
+  draft.audit.push({
+    type: 'step.started',
+    runId: draft.state.runId,
+    stepId: step.id,
+    data: { phase: step.phase, action: step.action, attempt: 1 },
+  });
+  draft.commands.push({ type: 'run_step', stepId: step.id, attempt: 1, approved: false });
+  const state = { ...replaceStep(draft.state, started), cursor, status: 'running' as const };
+  return { ...draft, state };
+}
+
+/** The first transition of a new run: audit its start and run its first step. */
+export function startRun(initial: RunState): Transition {
+  const draft: Draft = { state: { ...initial, version: 1 }, commands: [], audit: [] };
+  draft.audit.push({
+    type: 'run.started',
+    runId: initial.runId,
+    actor: initial.requester,
+    data: {
+      runbook: initial.runbookId,
+      inputs: initial.inputs,
+      trigger: { source: initial.trigger.source, messageId: initial.trigger.messageId },
+      steps: initial.steps.map((s) => `${s.phase}/${s.id}`),
+    },
+  });
+  return advance(draft, 0, initial.startedAtMs);
+}
+
+/** Applies one event to a run. Events that no longer fit the state are refused, not thrown. */
+export function applyEvent(state: RunState, event: EngineEvent): Transition {
+  if (isFinished(state)) {
+    return refuse(state, { code: 'RUN_FINISHED', message: `run ${state.runId} is ${state.status}` });
+  }
+  const next = dispatch(state, event);
+  if (next.refusal) return next;
+  return { ...next, state: { ...next.state, version: state.version + 1 } };
+}
+
+function dispatch(state: RunState, event: EngineEvent): Transition {
+  switch (event.type) {
+    case 'abort_requested':
+      return onAbort(state, event);
+    case 'approval_decided':
+      return onDecision(state, event);
+    case 'deadline_reached':
+      return onDeadline(state, event);
+    default:
+      return onStepResult(state, event);
+  }
+}
+
+type StepResultEvent = Extract<
+  EngineEvent,
+  { type: 'step_succeeded' | 'step_skipped' | 'step_failed' | 'approval_needed' }
+>;
+
+function onStepResult(state: RunState, event: StepResultEvent): Transition {
+  const step = state.steps[state.cursor];
+  if (!step || step.id !== event.stepId || step.status !== 'running') {
+    return refuse(state, {
+      code: 'STEP_NOT_IN_HAND',
+      message: `step ${event.stepId} is not the running step of run ${state.runId}`,
+    });
+  }
+  const draft: Draft = { state, commands: [], audit: [] };
+  const base = { runId: state.runId, stepId: step.id };
+
+  if (event.type === 'approval_needed') return requestApproval(draft, step, event);
+
+  if (event.type === 'step_succeeded') {
+    const done = { ...step, status: 'succeeded' as const, outputs: event.outputs };
+    draft.audit.push({ ...base, type: 'step.finished', data: { outputs: event.outputs } });
+    return advance({ ...draft, state: replaceStep(state, { ...done, finishedAtMs: event.atMs }) }, state.cursor + 1, event.atMs);
+  }
+
+  if (event.type === 'step_skipped') {
+    const done = { ...step, status: 'skipped' as const, note: event.reason, finishedAtMs: event.atMs };
+    draft.audit.push({ ...base, type: 'step.skipped', data: { reason: event.reason } });
+    return advance({ ...draft, state: replaceStep(state, done) }, state.cursor + 1, event.atMs);
+  }
+
+  const failed = { ...step, status: 'failed' as const, error: event.error, finishedAtMs: event.atMs };
+  draft.audit.push({ ...base, type: 'step.failed', data: { error: event.error } });
+  const withFailure = replaceStep(state, failed);
+  if (step.onFailure === 'continue') {
+    return advance({ ...draft, state: withFailure }, state.cursor + 1, event.atMs);
+  }
+  const failure = { stepId: step.id, code: event.error.code, message: event.error.message };
+  return finish({ ...draft, state: { ...withFailure, failure } }, 'failed', event.atMs);
+}
+
+function requestApproval(
+  draft: Draft,
+  step: StepState,
+  event: Extract<EngineEvent, { type: 'approval_needed' }>,
+): Transition {
+  const plan = step.approvalPlan ?? { roles: [], min: 1 };
+  const deadlineAtMs = plan.deadlineMs === undefined ? undefined : event.atMs + plan.deadlineMs;
+  const approval: ApprovalState = {
+    requestedAtMs: event.atMs,
+    deadlineAtMs,
+    roles: plan.roles,
+    min: plan.min,
+    decisions: [],
+    preview: event.preview,
+  };
+  const waiting = { ...step, status: 'awaiting_approval' as const, approval };
+  const state = { ...replaceStep(draft.state, waiting), status: 'awaiting_approval' as const };
+  draft.audit.push({
+    type: 'approval.requested',
+    runId: state.runId,
+    stepId: step.id,
+    data: { roles: plan.roles, min: plan.min, deadlineAtMs, preview: event.preview },
+  });
+  draft.commands.push({ type: 'request_approval', stepId: step.id, deadlineAtMs, preview: event.preview });
+  if (deadlineAtMs !== undefined) {
+    draft.commands.push({ type: 'schedule_deadline', stepId: step.id, atMs: deadlineAtMs });
+  }
+  return { ...draft, state };
+}
+
+function onDecision(
+  state: RunState,
+  event: Extract<EngineEvent, { type: 'approval_decided' }>,
+): Transition {
+  const step = findStep(state, event.stepId);
+  const refusal = checkDecision(state, step, event);
+  if (refusal || !step?.approval) {
+    const r = refusal ?? { code: 'APPROVAL_NOT_PENDING' as const, message: 'no approval pending' };
+    return refuse(state, r, {
+      type: 'approval.refused',
+      runId: state.runId,
+      stepId: event.stepId,
+      actor: event.by,
+      data: { code: r.code, reason: r.message, decision: event.decision },
+    });
+  }
+  const decision = { by: event.by, decision: event.decision, atMs: event.atMs, reason: event.reason };
+  const approval = { ...step.approval, decisions: [...step.approval.decisions, decision] };
+  const draft: Draft = { state, commands: [], audit: [] };
+  draft.audit.push({
+    type: 'approval.decided',
+    runId: state.runId,
+    stepId: step.id,
+    actor: event.by,
+    data: { decision: event.decision, reason: event.reason, roles: event.roles },
+  });
+
+  if (event.decision === 'deny') {
+    const denied = { ...step, approval, status: 'denied' as const, finishedAtMs: event.atMs };
+    const failure = { stepId: step.id, code: 'APPROVAL_DENIED', message: `denied by ${event.by}` };
+    return finish({ ...draft, state: { ...replaceStep(state, denied), failure } }, 'denied', event.atMs);
+  }
+
+  const approvers = new Set(approval.decisions.filter((d) => d.decision === 'approve').map((d) => d.by));
+  if (approvers.size < approval.min) {
+    return { ...draft, state: replaceStep(state, { ...step, approval }) };
+  }
+  const resumed = { ...step, approval, approved: true, status: 'running' as const };
+  draft.commands.push({ type: 'run_step', stepId: step.id, attempt: step.attempt, approved: true });
+  return { ...draft, state: { ...replaceStep(state, resumed), status: 'running' } };
+}
+
+function checkDecision(
+  state: RunState,
+  step: StepState | undefined,
+  event: Extract<EngineEvent, { type: 'approval_decided' }>,
+): EventRefusal | undefined {
+  const approval = step?.approval;
+  if (!step || step.status !== 'awaiting_approval' || !approval) {
+    return {
+      code: 'APPROVAL_NOT_PENDING',
+      message: `step ${event.stepId} of run ${state.runId} is not waiting for approval (${step?.status ?? 'unknown step'})`,
+    };
+  }
+  if (approval.deadlineAtMs !== undefined && event.atMs > approval.deadlineAtMs) {
+    return { code: 'APPROVAL_LATE', message: `the approval deadline for step ${step.id} has passed` };
+  }
+  if (event.by === state.requester) {
+    return { code: 'APPROVAL_SELF', message: `${event.by} requested run ${state.runId} and cannot approve it` };
+  }
+  if (approval.decisions.some((d) => d.by === event.by)) {
+    return { code: 'APPROVAL_DUPLICATE', message: `${event.by} has already decided on step ${step.id}` };
+  }
+  if (approval.roles.length > 0 && !approval.roles.some((r) => event.roles.includes(r))) {
+    return {
+      code: 'APPROVAL_ROLE_MISSING',
+      message: `${event.by} holds none of the roles that may approve step ${step.id}: ${approval.roles.join(', ')}`,
+    };
+  }
+  return undefined;
+}
+
+function onDeadline(
+  state: RunState,
+  event: Extract<EngineEvent, { type: 'deadline_reached' }>,
+): Transition {
+  const step = findStep(state, event.stepId);
+  const deadline = step?.approval?.deadlineAtMs;
+  // Decided by comparing times, never by when the timer happened to fire.
+  if (!step || step.status !== 'awaiting_approval' || deadline === undefined || event.atMs < deadline) {
+    return refuse(state, { code: 'APPROVAL_NOT_PENDING', message: 'no approval deadline due' });
+  }
+  const draft: Draft = { state, commands: [], audit: [] };
+  draft.audit.push({
+    type: 'approval.decided',
+    runId: state.runId,
+    stepId: step.id,
+    actor: 'firebreak:deadline',
+    data: { decision: 'deny', reason: 'approval deadline passed' },
+  });
+  const denied = { ...step, status: 'denied' as const, finishedAtMs: event.atMs };
+  const failure = { stepId: step.id, code: 'APPROVAL_DEADLINE', message: 'approval deadline passed' };
+  return finish({ ...draft, state: { ...replaceStep(state, denied), failure } }, 'denied', event.atMs);
+}
+
+function onAbort(state: RunState, event: Extract<EngineEvent, { type: 'abort_requested' }>): Transition {
+  const draft: Draft = { state, commands: [], audit: [] };
+  draft.audit.push({
+    type: 'run.abort_requested',
+    runId: state.runId,
+    actor: event.by,
+    data: { reason: event.reason },
+  });
+  const abort = { by: event.by, reason: event.reason, atMs: event.atMs };
+  const steps = state.steps.map((s) =>
+    s.status === 'awaiting_approval' ? { ...s, status: 'cancelled' as const } : s,
+  );
+  const failure = { code: 'RUN_ABORTED', message: `aborted by ${event.by}: ${event.reason}` };
+  return finish({ ...draft, state: { ...state, steps, abort, failure } }, 'aborted', event.atMs);
+}

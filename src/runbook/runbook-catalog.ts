@@ -1,0 +1,68 @@
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { FirebreakError } from '../shared/index.js';
+import { loadRunbookFile } from './load-runbook.js';
+import type { LoadedRunbook } from './load-runbook.js';
+import type { RunbookDocument } from './schema.js';
+
+/** Every `.yaml`/`.yml` file under the given files and folders, sorted. */
+export function findRunbookFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path)) {
+        const child = join(path, entry);
+        if (statSync(child).isDirectory() || ['.yaml', '.yml'].includes(extname(entry))) {
+          files.push(...findRunbookFiles([child]));
+        }
+      }
+    } else {
+      files.push(path);
+    }
+  }
+  return [...new Set(files)].sort();
+}
+
+/** The runbooks a deployment serves, by name. */
+export class RunbookCatalog {
+  private readonly byName = new Map<string, LoadedRunbook>();
+
+  constructor(runbooks: readonly LoadedRunbook[]) {
+    for (const loaded of runbooks) {
+      const name = loaded.runbook.name;
+      const other = this.byName.get(name);
+      if (other) {
+        throw new FirebreakError(
+          'RUNBOOK_DUPLICATE',
+          `runbook "${name}" is defined twice: ${other.file} and ${loaded.file}`,
+        );
+      }
+      this.byName.set(name, loaded);
+    }
+  }
+
+  /** Loads every runbook under `paths`; any invalid file refuses the whole catalog. */
+  static load(paths: readonly string[]): RunbookCatalog {
+    return new RunbookCatalog(findRunbookFiles(paths).map(loadRunbookFile));
+  }
+
+  find(name: string): RunbookDocument | undefined {
+    return this.byName.get(name)?.runbook;
+  }
+
+  /** The runbook called `name`; throws RUNBOOK_UNKNOWN listing the known names. */
+  get(name: string): RunbookDocument {
+    const runbook = this.find(name);
+    if (!runbook) {
+      const known = [...this.byName.keys()].sort().join(', ') || 'none';
+      throw new FirebreakError('RUNBOOK_UNKNOWN', `unknown runbook "${name}" (known: ${known})`, {
+        runbookId: name,
+      });
+    }
+    return runbook;
+  }
+
+  list(): RunbookDocument[] {
+    return [...this.byName.values()].map((l) => l.runbook);
+  }
+}

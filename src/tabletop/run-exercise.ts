@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ActionRegistry, coreActions } from '../actions/index.js';
+import { awsActions } from '../actions/aws/index.js';
+import type { AuditRecord, AuditSink } from '../audit/index.js';
+import { MemoryAuditLog } from '../audit/index.js';
+import { createAwsClients, SimulatedAccount } from '../aws/index.js';
+import type { RunState } from '../engine/index.js';
+import { InProcessDriver } from '../queue/index.js';
+import { compileExpression, parseYamlWithPositions, problemsFromIssues, RunbookCatalog, RunbookInvalidError } from '../runbook/index.js';
+import { createSequentialIds, createSilentLogger, FirebreakError, parseDurationMs, VirtualClock } from '../shared/index.js';
+import type { Logger } from '../shared/index.js';
+import { parseSnsEnvelope, parseTriggerMessage } from '../triggers/index.js';
+import { matchTriggerRules } from '../triggers/match-trigger-rules.js';
+import { exerciseSchema } from './exercise-schema.js';
+import type { Exercise, ExerciseInject } from './exercise-schema.js';
+
+/** One expectation's outcome. */
+export interface ExpectationResult {
+  readonly name: string;
+  readonly that: string;
+  readonly passed: boolean;
+  /** Why it failed, when it could not be evaluated. */
+  readonly error?: string;
+}
+
+/** What an exercise did and whether it went as expected. */
+export interface ExerciseReport {
+  readonly exercise: string;
+  readonly title: string;
+  /** Always true: exercises act only on the simulated account. */
+  readonly simulated: true;
+  readonly startTime: string;
+  readonly audit: readonly AuditRecord[];
+  readonly runs: readonly RunState[];
+  readonly account: unknown;
+  readonly expectations: readonly ExpectationResult[];
+  readonly passed: boolean;
+}
+
+/** Options for {@link runExercise}. */
+export interface RunExerciseOptions {
+  /** Where audit records also go (the CLI passes the JSON Lines log); always kept in memory. */
+  audit?: AuditSink;
+  logger?: Logger;
+}
+
+/** Reads and checks an exercise file; problems carry file:line:column. */
+export function loadExercise(file: string): Exercise {
+  const { data, source, problems } = parseYamlWithPositions(file, readFileSync(file, 'utf8'));
+  if (problems.length > 0) throw new RunbookInvalidError(problems);
+  const result = exerciseSchema.safeParse(data);
+  if (!result.success) throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
+  for (const [index, expectation] of result.data.expect.entries()) {
+    try {
+      compileExpression(expectation.that);
+    } catch (error) {
+      const at = source.positionOf(['expect', index, 'that']);
+      throw new RunbookInvalidError([{ ...at, severity: 'error', message: (error as Error).message }]);
+    }
+  }
+  return result.data;
+}
+
+/** Tees audit entries into memory (for the report) and an optional outer sink. */
+function teeAudit(memory: MemoryAuditLog, outer: AuditSink | undefined): AuditSink {
+  return {
+    async append(entry) {
+      if (outer) await outer.append(entry);
+      return memory.append(entry);
+    },
+  };
+}
+
+/**
+ * Replays an exercise on a virtual clock against a fresh simulated account: each inject at its
+ * offset, timers (approval deadlines) firing as time passes, then checks the expectations.
+ */
+export async function runExercise(file: string, options: RunExerciseOptions = {}): Promise<ExerciseReport> {
+  const exercise = loadExercise(file);
+  const base = dirname(resolve(file));
+  const startMs = Date.parse(exercise.startTime);
+  const clock = new VirtualClock(startMs);
+  const memory = new MemoryAuditLog(clock, true);
+  const audit = teeAudit(memory, options.audit);
+  const account = new SimulatedAccount(exercise.account, { clock });
+  const aws = createAwsClients({ region: account.region, simulatedAccount: account });
+  const catalog = RunbookCatalog.load(exercise.runbooks.map((p) => resolve(base, p)));
+  const driver = new InProcessDriver({
+    catalog,
+    actions: new ActionRegistry([...coreActions, ...awsActions]),
+    aws,
+    audit,
+    clock,
+    logger: options.logger ?? createSilentLogger(),
+    createRunId: createSequentialIds('run'),
+  });
+
+  const injects = [...exercise.injects].sort((a, b) => parseDurationMs(a.at) - parseDurationMs(b.at));
+  for (const inject of injects) {
+    clock.advanceTo(startMs + parseDurationMs(inject.at));
+    await driver.idle();
+    await applyInject(inject, { exercise, base, driver, audit, catalog });
+    await driver.idle();
+  }
+  const endMs = clock.now() + parseDurationMs(exercise.runFor);
+  for (let next = clock.nextTimerAt(); next !== undefined && next <= endMs; next = clock.nextTimerAt()) {
+    clock.advanceTo(next);
+    await driver.idle();
+  }
+
+  const runs = await driver.listRuns();
+  const snapshot = account.snapshot();
+  const facts = { account: snapshot, runs, audit: memory.records };
+  const expectations = await Promise.all(exercise.expect.map((e) => checkExpectation(e, facts)));
+  return {
+    exercise: exercise.name,
+    title: exercise.title,
+    simulated: true,
+    startTime: exercise.startTime,
+    audit: memory.records,
+    runs,
+    account: snapshot,
+    expectations,
+    passed: expectations.every((e) => e.passed),
+  };
+}
+
+async function checkExpectation(
+  expectation: { name: string; that: string },
+  facts: unknown,
+): Promise<ExpectationResult> {
+  try {
+    const value = await compileExpression(expectation.that).evaluate(facts);
+    return { ...expectation, passed: value === true };
+  } catch (error) {
+    return { ...expectation, passed: false, error: (error as Error).message };
+  }
+}
+
+interface InjectContext {
+  exercise: Exercise;
+  base: string;
+  driver: InProcessDriver;
+  audit: AuditSink;
+  catalog: RunbookCatalog;
+}
+
+async function applyInject(inject: ExerciseInject, context: InjectContext): Promise<void> {
+  if (inject.sns !== undefined) return deliverSns(resolve(context.base, inject.sns), context);
+  if (inject.run) {
+    await context.driver.startRun({
+      runbookId: inject.run.runbook,
+      inputs: inject.run.inputs,
+      requester: inject.run.by,
+      trigger: { source: 'tabletop' },
+    });
+    return;
+  }
+  const decision = inject.approve ? 'approve' : 'deny';
+  const detail = inject.approve ?? inject.deny;
+  if (!detail) return;
+  const runs = await context.driver.listRuns();
+  const run = runs.filter((r) => !detail.runbook || r.runbookId === detail.runbook).at(-1);
+  if (!run) {
+    throw new FirebreakError('EXERCISE_NO_RUN', `inject at ${inject.at}: no run to ${decision}`);
+  }
+  await context.driver.decide({
+    runId: run.runId,
+    stepId: detail.step,
+    by: detail.by,
+    roles: context.exercise.responders[detail.by] ?? [],
+    decision,
+    reason: detail.reason,
+  });
+}
+
+async function deliverSns(path: string, context: InjectContext): Promise<void> {
+  const envelope = parseSnsEnvelope(readFileSync(path, 'utf8'));
+  const event = parseTriggerMessage(envelope.Message, envelope.Subject);
+  await context.audit.append({
+    type: 'trigger.received',
+    actor: 'sns',
+    data: {
+      messageId: envelope.MessageId,
+      topicArn: envelope.TopicArn,
+      kind: event.kind,
+      summary: summarizeEvent(event),
+      signature: 'not checked (tabletop inject)',
+    },
+  });
+  const matches = await matchTriggerRules(context.catalog.list(), event);
+  for (const match of matches) {
+    await context.audit.append({
+      type: 'trigger.matched',
+      actor: 'sns',
+      data: { runbook: match.runbookId, rule: match.ruleIndex, incidentKey: match.incidentKey },
+    });
+    try {
+      await context.driver.startRun({
+        runbookId: match.runbookId,
+        inputs: match.inputs,
+        requester: 'sns',
+        trigger: { source: 'tabletop', event, messageId: envelope.MessageId, incidentKey: match.incidentKey },
+      });
+    } catch (error) {
+      await context.audit.append({
+        type: 'trigger.refused',
+        actor: 'sns',
+        data: { runbook: match.runbookId, code: (error as FirebreakError).code, reason: (error as Error).message },
+      });
+    }
+  }
+}
+
+function summarizeEvent(event: ReturnType<typeof parseTriggerMessage>): string {
+  switch (event.kind) {
+    case 'finding':
+      return `${event.source} ${event.findingType} severity ${event.severity ?? '?'} ${event.instanceIds.join(',')}`.trim();
+    case 'alarm':
+      return `alarm ${event.alarmName} ${event.oldState ?? '?'} -> ${event.newState}`;
+    case 'text':
+      return `text ${event.subject ?? ''}`.trim();
+    default:
+      return 'unrecognised message';
+  }
+}

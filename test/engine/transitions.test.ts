@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent, createRunState, startRun } from '../../src/engine/index.js';
+import type { RunState, Transition } from '../../src/engine/index.js';
+import { parseRunbook } from '../../src/runbook/index.js';
+
+const RUNBOOK = parseRunbook(
+  'demo.yaml',
+  `name: demo
+title: Demo
+severity: high
+inputs: { target: { type: string } }
+permissions: { approve: [ir-lead] }
+phases:
+  detect:
+    - { id: look, action: note, with: { text: look } }
+  contain:
+    - id: cut
+      action: note
+      with: { text: cut }
+      approval: { roles: [ir-lead], min: 2, deadline: 15m }
+  recover:
+    - { id: tell, action: note, with: { text: done } }
+`,
+).runbook;
+
+function start(): Transition {
+  const state = createRunState(
+    RUNBOOK,
+    { runId: 'run-1', runbookId: 'demo', inputs: { target: 'x' }, requester: 'U-REQ', trigger: { source: 'cli' } },
+    { nowMs: 1000, simulated: true },
+  );
+  return startRun(state);
+}
+
+function atApproval(): RunState {
+  let state = start().state;
+  state = applyEvent(state, { type: 'step_succeeded', stepId: 'look', atMs: 2000, outputs: {} }).state;
+  return applyEvent(state, { type: 'approval_needed', stepId: 'cut', atMs: 3000, preview: { p: 1 } }).state;
+}
+
+const approve = (by: string, atMs = 4000, roles = ['ir-lead']) =>
+  ({ type: 'approval_decided', stepId: 'cut', atMs, by, roles, decision: 'approve' }) as const;
+
+describe('run state machine', () => {
+  it('starts with the first step of the first phase and audits both', () => {
+    const t = start();
+    expect(t.commands).toEqual([{ type: 'run_step', stepId: 'look', attempt: 1, approved: false }]);
+    expect(t.audit.map((a) => a.type)).toEqual(['run.started', 'step.started']);
+    expect(t.state.steps.map((s) => s.phase)).toEqual(['detect', 'contain', 'recover']);
+  });
+
+  it('pauses at an approval with a deadline timer', () => {
+    const state = atApproval();
+    expect(state.status).toBe('awaiting_approval');
+    expect(state.steps[1]?.approval?.deadlineAtMs).toBe(3000 + 15 * 60_000);
+  });
+
+  it('needs M distinct approvers, counting a double click once', () => {
+    let state = atApproval();
+    state = applyEvent(state, approve('U-A')).state;
+    const twice = applyEvent(state, approve('U-A', 4100));
+    expect(twice.refusal?.code).toBe('APPROVAL_DUPLICATE');
+    expect(twice.state.status).toBe('awaiting_approval');
+    const second = applyEvent(state, approve('U-B', 4200));
+    expect(second.commands).toEqual([{ type: 'run_step', stepId: 'cut', attempt: 1, approved: true }]);
+    expect(second.state.status).toBe('running');
+  });
+
+  it('refuses the requester approving their own run', () => {
+    const t = applyEvent(atApproval(), approve('U-REQ'));
+    expect(t.refusal?.code).toBe('APPROVAL_SELF');
+    expect(t.audit[0]).toMatchObject({ type: 'approval.refused', actor: 'U-REQ' });
+  });
+
+  it('refuses a decider without the role', () => {
+    expect(applyEvent(atApproval(), approve('U-X', 4000, ['responder'])).refusal?.code).toBe(
+      'APPROVAL_ROLE_MISSING',
+    );
+  });
+
+  it('refuses a click after the deadline, and the deadline denies', () => {
+    const state = atApproval();
+    const late = 3000 + 15 * 60_000 + 1;
+    expect(applyEvent(state, approve('U-A', late)).refusal?.code).toBe('APPROVAL_LATE');
+    const early = applyEvent(state, { type: 'deadline_reached', stepId: 'cut', atMs: late - 2 });
+    expect(early.refusal).toBeDefined();
+    const due = applyEvent(state, { type: 'deadline_reached', stepId: 'cut', atMs: late });
+    expect(due.state.status).toBe('denied');
+    expect(due.state.steps.find((s) => s.id === 'tell')?.status).toBe('cancelled');
+  });
+
+  it('ends the run as denied on a deny, running nothing more', () => {
+    const t = applyEvent(atApproval(), { ...approve('U-A'), decision: 'deny', reason: 'prod db' });
+    expect(t.state.status).toBe('denied');
+    expect(t.commands).toEqual([{ type: 'run_finished', status: 'denied' }]);
+  });
+
+  it('fails the run with the step and reason', () => {
+    const t = applyEvent(start().state, {
+      type: 'step_failed',
+      stepId: 'look',
+      atMs: 1500,
+      error: { code: 'InvalidInstanceID.NotFound', message: 'no such instance' },
+    });
+    expect(t.state.status).toBe('failed');
+    expect(t.state.failure).toEqual({ stepId: 'look', code: 'InvalidInstanceID.NotFound', message: 'no such instance' });
+  });
+
+  it('ignores a stale result for a step not in hand', () => {
+    const t = applyEvent(start().state, { type: 'step_succeeded', stepId: 'tell', atMs: 1, outputs: {} });
+    expect(t.refusal?.code).toBe('STEP_NOT_IN_HAND');
+  });
+
+  it('aborts with who and why', () => {
+    const t = applyEvent(atApproval(), { type: 'abort_requested', atMs: 5000, by: 'U-L', reason: 'false positive' });
+    expect(t.state.status).toBe('aborted');
+    expect(t.state.abort).toEqual({ by: 'U-L', reason: 'false positive', atMs: 5000 });
+    expect(applyEvent(t.state, approve('U-A')).refusal?.code).toBe('RUN_FINISHED');
+  });
+
+  it('succeeds after the last step', () => {
+    let state = atApproval();
+    state = applyEvent(state, approve('U-A')).state;
+    state = applyEvent(state, approve('U-B')).state;
+    state = applyEvent(state, { type: 'step_succeeded', stepId: 'cut', atMs: 6000, outputs: {} }).state;
+    const t = applyEvent(state, { type: 'step_succeeded', stepId: 'tell', atMs: 7000, outputs: {} });
+    expect(t.state.status).toBe('succeeded');
+    expect(t.commands.at(-1)).toEqual({ type: 'run_finished', status: 'succeeded' });
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function waitForRedis(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+    if (ping.stdout?.trim() === 'PONG') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING`);
+}
+
+/**
+ * Gives the tests a Redis: REDIS_URL when set, otherwise a redis-server of our own on a free
+ * loopback port in a temporary folder. Fails at once, saying what to install, when neither works.
+ */
+export default async function setup(project: TestProject): Promise<() => void> {
+  const fromEnv = process.env['REDIS_URL'];
+  if (fromEnv) {
+    project.provide('redisUrl', fromEnv);
+    return () => undefined;
+  }
+  const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (which.error) {
+    throw new Error(
+      'The tests need Redis. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL=redis://127.0.0.1:6379.',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-test-redis-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--hz', '50'],
+    { stdio: 'ignore' },
+  );
+  await waitForRedis(port);
+  project.provide('redisUrl', `redis://127.0.0.1:${port}`);
+  return () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
