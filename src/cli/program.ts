@@ -4,6 +4,7 @@ import { FirebreakError } from '../shared/index.js';
 import { createProcessIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerAuditCommand } from './commands/audit-command.js';
+import { registerRunCommand } from './commands/run-command.js';
 import { registerTabletopCommand } from './commands/tabletop-command.js';
 
 /** Builds the `firebreak` command. */
@@ -14,6 +15,7 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
     .showHelpAfterError();
   registerTabletopCommand(program, config, io);
   registerAuditCommand(program, config, io);
+  registerRunCommand(program, config, io);
   return program;
 }
 

@@ -10,6 +10,7 @@ export const ENV_AWS_REGION = 'AWS_REGION';
 export const ENV_SIMULATED_ACCOUNT = 'FIREBREAK_SIMULATED_ACCOUNT';
 export const ENV_PORT = 'PORT';
 export const ENV_QUEUE_PREFIX = 'FIREBREAK_QUEUE_PREFIX';
+export const ENV_ROLES_FILE = 'FIREBREAK_ROLES';
 
 /** The resolved configuration; no optional fields but those that are truly absent. */
 export interface Config {
@@ -22,8 +23,10 @@ export interface Config {
   /** `simulated` (default) or `real`: real AWS only when asked for by name. */
   readonly awsMode: 'simulated' | 'real';
   readonly awsRegion: string;
-  /** YAML seed of the simulated account; a built-in demo account when unset. */
-  readonly simulatedAccountFile?: string;
+  /** YAML seed of the simulated account. */
+  readonly simulatedAccountFile: string;
+  /** Role map file (who may run and approve). */
+  readonly rolesFile: string;
   readonly port: number;
 }
 
@@ -46,7 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runbookPaths: (env[ENV_RUNBOOKS] ?? 'runbooks').split(',').filter(Boolean),
     awsMode,
     awsRegion: env[ENV_AWS_REGION] ?? 'us-east-1',
-    simulatedAccountFile: env[ENV_SIMULATED_ACCOUNT] || undefined,
+    simulatedAccountFile: env[ENV_SIMULATED_ACCOUNT] || 'config/simulated-account.yaml',
+    rolesFile: env[ENV_ROLES_FILE] || 'config/roles.yaml',
     port,
   });
 }
