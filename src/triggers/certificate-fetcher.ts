@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { Agent } from 'node:https';
 
 import { checkSigningCertUrl } from './verify-sns-signature.js';
 
@@ -24,8 +24,8 @@ export interface HttpsCertificateFetcherOptions {
   maxBytes?: number;
   /** Extra trusted CAs (PEM). Default: Node's bundled roots. */
   ca?: string | readonly string[];
-  /** Custom DNS lookup, e.g. for a pinned resolver. Default `dns.lookup`. */
-  lookup?: LookupFunction;
+  /** HTTPS agent, e.g. for an egress proxy. Default: Node's global agent. */
+  agent?: Agent;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/;
@@ -44,7 +44,7 @@ export function createHttpsCertificateFetcher(
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
   if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${maxBytes}`);
 
-  return (url) => {
+  return async (url) => {
     const checked = checkSigningCertUrl(url.href);
     return fetchText(checked, { ...options, timeoutMs, maxBytes });
   };
@@ -61,7 +61,7 @@ function fetchText(url: URL, config: FetchConfig): Promise<string> {
       method: 'GET',
       headers: { accept: 'application/x-pem-file, */*' },
       ...(config.ca === undefined ? {} : { ca: config.ca as string | string[] }),
-      ...(config.lookup === undefined ? {} : { lookup: config.lookup }),
+      ...(config.agent === undefined ? {} : { agent: config.agent }),
     });
     const fail = (error: Error): void => {
       clearTimeout(deadline);
