@@ -43,3 +43,17 @@ export {
   parseGuardDutyEvent,
   parseSecurityHubEvent,
 } from './parsers/index.js';
+export {
+  createSnsDeliveryHandler,
+  DEFAULT_SNS_MAX_BODY_BYTES,
+  DEFAULT_SNS_MAX_MESSAGE_AGE_MS,
+} from './sns-endpoint.js';
+export type {
+  SnsDeliveryHandler,
+  SnsDeliveryHandlerOptions,
+  SnsDeliveryRequest,
+  SnsDeliveryResponse,
+  SnsDeliveryOutcome,
+  SnsRefusal,
+  SnsRefusalCode,
+} from './sns-endpoint.js';

@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 
@@ -16,6 +12,7 @@ import {
   createHttpsCertificateFetcher,
 } from '../../src/triggers/index.js';
 import { readCorpus } from './corpus.js';
+import { createTestSigningKey, hasOpenssl } from './signing-key.js';
 
 const SNS_PEM = readCorpus(
   'sns-envelopes',
@@ -83,39 +80,18 @@ describe('createCachedCertificateFetcher', () => {
   });
 });
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // A local HTTPS server with a throwaway certificate for the SNS host name. Connections go to
 // 127.0.0.1 through a test agent, so no DNS lookup and no traffic leaves the machine.
 describe.skipIf(!hasOpenssl())('createHttpsCertificateFetcher', () => {
   let server: Server;
   let agent: Agent;
   let ca: string;
-  let directory: string;
 
   beforeAll(async () => {
-    directory = mkdtempSync(path.join(tmpdir(), 'firebreak-sns-cert-'));
-    const keyFile = path.join(directory, 'key.pem');
-    const certFile = path.join(directory, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
-        ...['-keyout', keyFile, '-out', certFile, '-subj', `/CN=${HOST}`],
-        ...['-addext', `subjectAltName=DNS:${HOST}`],
-      ],
-      { stdio: 'ignore' },
-    );
-    ca = readFileSync(certFile, 'utf8');
+    const testKey = createTestSigningKey(HOST);
+    ca = testKey.certificatePem;
 
-    server = createServer({ key: readFileSync(keyFile), cert: ca }, (request, response) => {
+    server = createServer({ key: testKey.privateKeyPem, cert: ca }, (request, response) => {
       const hash = /SimpleNotificationService-([0-9a-f]+)\.pem$/.exec(request.url ?? '')?.[1];
       if (hash === 'aa') response.end(SNS_PEM);
       else if (hash === 'bb') response.writeHead(302, { location: '/evil.pem' }).end();
@@ -141,7 +117,6 @@ describe.skipIf(!hasOpenssl())('createHttpsCertificateFetcher', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     agent.destroy();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('returns the PEM over HTTPS', async () => {

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { createSign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { toSnsCanonicalString } from '../../src/triggers/index.js';
+import type { SnsEnvelope } from '../../src/triggers/index.js';
+
+/** True when the openssl CLI is there to mint a throwaway certificate. */
+export function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A throwaway RSA key and self-signed certificate for `commonName`. */
+export interface TestSigningKey {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+/** Mints a key and certificate with openssl in a temporary directory, then removes it. */
+export function createTestSigningKey(commonName: string): TestSigningKey {
+  const directory = mkdtempSync(path.join(tmpdir(), 'firebreak-test-key-'));
+  try {
+    const keyFile = path.join(directory, 'key.pem');
+    const certFile = path.join(directory, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+        ...['-keyout', keyFile, '-out', certFile, '-subj', `/CN=${commonName}`],
+        ...['-addext', `subjectAltName=DNS:${commonName}`],
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      certificatePem: readFileSync(certFile, 'utf8'),
+      privateKeyPem: readFileSync(keyFile, 'utf8'),
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** Signs an envelope the way SNS does, for the given SignatureVersion. */
+export function signEnvelope(
+  envelope: Omit<SnsEnvelope, 'Signature'>,
+  privateKeyPem: string,
+): SnsEnvelope {
+  const algorithm = envelope.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
+  const unsigned = { ...envelope, Signature: '' };
+  const signer = createSign(algorithm);
+  signer.update(toSnsCanonicalString(unsigned), 'utf8');
+  return { ...unsigned, Signature: signer.sign(privateKeyPem, 'base64') };
+}
