@@ -1,6 +1,7 @@
 /** A parsed JSON object: every field is untrusted and may be missing, null or mistyped. */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/** True for a JSON object (not null, not an array). */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
