@@ -11,6 +11,28 @@ export const ENV_SIMULATED_ACCOUNT = 'FIREBREAK_SIMULATED_ACCOUNT';
 export const ENV_PORT = 'PORT';
 export const ENV_QUEUE_PREFIX = 'FIREBREAK_QUEUE_PREFIX';
 export const ENV_ROLES_FILE = 'FIREBREAK_ROLES';
+export const ENV_SLACK_SIGNING_SECRET = 'SLACK_SIGNING_SECRET';
+export const ENV_SLACK_BOT_TOKEN = 'SLACK_BOT_TOKEN';
+export const ENV_SLACK_APP_TOKEN = 'SLACK_APP_TOKEN';
+export const ENV_SLACK_COMMAND = 'SLACK_COMMAND';
+export const ENV_SLACK_API_URL = 'FIREBREAK_SLACK_API_URL';
+export const ENV_SLACK_CHANNEL = 'FIREBREAK_SLACK_CHANNEL';
+
+/** Slack settings; Slack is off unless a bot token and a signing secret or app token are set. */
+export interface SlackConfig {
+  /** Verifies HTTP requests from Slack (HTTP mode). */
+  readonly signingSecret?: string;
+  /** `xoxb-` bot token for the Web API. */
+  readonly botToken?: string;
+  /** `xapp-` app-level token; when set, Slack is reached over Socket Mode instead of HTTP. */
+  readonly appToken?: string;
+  /** The slash command, `/ir` by default. */
+  readonly command: string;
+  /** Web API base URL, e.g. `http://127.0.0.1:4100/api/` for a fake; Slack's own by default. */
+  readonly apiUrl?: string;
+  /** Channel id for runs not started from Slack (alarms, findings); none means not posted. */
+  readonly defaultChannel?: string;
+}
 
 /** The resolved configuration; no optional fields but those that are truly absent. */
 export interface Config {
@@ -28,6 +50,7 @@ export interface Config {
   /** Role map file (who may run and approve). */
   readonly rolesFile: string;
   readonly port: number;
+  readonly slack: SlackConfig;
 }
 
 /** Reads, checks and freezes the configuration from an environment. */
@@ -52,5 +75,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatedAccountFile: env[ENV_SIMULATED_ACCOUNT] || 'config/simulated-account.yaml',
     rolesFile: env[ENV_ROLES_FILE] || 'config/roles.yaml',
     port,
+    slack: Object.freeze(loadSlackConfig(env)),
   });
+}
+
+function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
+  const command = env[ENV_SLACK_COMMAND] || '/ir';
+  if (!/^\/[a-z0-9_-]{1,31}$/.test(command)) {
+    throw new FirebreakError('CONFIG_INVALID', `${ENV_SLACK_COMMAND} must look like /ir, got "${command}"`);
+  }
+  return {
+    signingSecret: env[ENV_SLACK_SIGNING_SECRET] || undefined,
+    botToken: env[ENV_SLACK_BOT_TOKEN] || undefined,
+    appToken: env[ENV_SLACK_APP_TOKEN] || undefined,
+    command,
+    apiUrl: env[ENV_SLACK_API_URL] || undefined,
+    defaultChannel: env[ENV_SLACK_CHANNEL] || undefined,
+  };
 }

@@ -9,6 +9,12 @@ export {
   ENV_ROLES_FILE,
   ENV_RUNBOOKS,
   ENV_SIMULATED_ACCOUNT,
+  ENV_SLACK_API_URL,
+  ENV_SLACK_APP_TOKEN,
+  ENV_SLACK_BOT_TOKEN,
+  ENV_SLACK_CHANNEL,
+  ENV_SLACK_COMMAND,
+  ENV_SLACK_SIGNING_SECRET,
 } from './config.js';
-export type { Config } from './config.js';
+export type { Config, SlackConfig } from './config.js';
 export { RoleMap } from './roles.js';
