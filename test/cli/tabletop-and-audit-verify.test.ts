@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import type { CliIo } from '../../src/cli/index.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    exitCode: (c) => (code = Math.max(code, c)),
+  };
+  return { io, out, err, code: () => code };
+}
+
+describe('firebreak tabletop and audit verify', () => {
+  const log = join(mkdtempSync(join(tmpdir(), 'fb-cli-')), 'audit.jsonl');
+
+  it('runs the exercise, prints the timeline and passes', async () => {
+    const cli = captureIo();
+    await main(['tabletop', 'exercises/ec2-crypto-mining.yaml', '--audit-log', log], cli.io);
+    const text = cli.out.join('\n');
+    expect(cli.code()).toBe(0);
+    expect(text).toContain('SIMULATED account');
+    expect(text).toMatch(/\+0:04:00 {2}approval\.decided +isolate approve by alice/);
+    expect(text).toContain('8 of 8 expectations held: PASSED');
+  });
+
+  it('verifies the log it wrote', async () => {
+    const cli = captureIo();
+    await main(['audit', 'verify', log], cli.io);
+    expect(cli.code()).toBe(0);
+    expect(cli.out.join('\n')).toMatch(/OK, \d+ records, chain intact/);
+  });
+
+  it('fails on a copy with one byte changed and names the line', async () => {
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const target = lines.findIndex((l) => l.includes('"approval.decided"'));
+    lines[target] = (lines[target] as string).replace('"alice"', '"alicf"');
+    const copy = `${log}.tampered`;
+    writeFileSync(copy, lines.join('\n'));
+    const cli = captureIo();
+    await main(['audit', 'verify', copy], cli.io);
+    expect(cli.code()).toBe(1);
+    expect(cli.err.join('\n')).toContain(`${copy}:${target + 1}: audit chain broken`);
+  });
+
+  it('exits 1 with a JSON report when an expectation fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-cli-'));
+    const exercise = readFileSync('exercises/ec2-crypto-mining.yaml', 'utf8')
+      .replace('runbooks: [../runbooks]', `runbooks: [${join(process.cwd(), 'runbooks')}]`)
+      .replace('sns: fixtures/', `sns: ${join(process.cwd(), 'exercises', 'fixtures')}/`)
+      .replace('that: $count(runs) = 1 and', 'that: $count(runs) = 2 and');
+    writeFileSync(join(dir, 'x.yaml'), exercise);
+    const cli = captureIo();
+    await main(['tabletop', join(dir, 'x.yaml'), '--json', '--audit-log', join(dir, 'a.jsonl')], cli.io);
+    expect(cli.code()).toBe(1);
+    const report = JSON.parse(cli.out.join('\n')) as { passed: boolean; expectations: { passed: boolean }[] };
+    expect(report.passed).toBe(false);
+    expect(report.expectations.filter((e) => !e.passed)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { verifyChainLines } from '../../src/audit/index.js';
+import { runExercise } from '../../src/tabletop/index.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shipped = join(repo, 'exercises', 'ec2-crypto-mining.yaml');
+const corpus = resolve(repo, '..', 'shared', 'corpus');
+const INSTANCE = 'i-00aa97663294ffbbd';
+
+type ExerciseDoc = Record<string, unknown> & { injects: Record<string, unknown>[]; expect: unknown[] };
+
+/** A copy of the shipped exercise in a temp dir, changed by `edit`. */
+function variant(edit: (doc: ExerciseDoc, dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-exercise-'));
+  const doc = parse(readFileSync(shipped, 'utf8')) as ExerciseDoc;
+  doc['runbooks'] = [join(repo, 'runbooks')];
+  for (const inject of doc.injects) {
+    if (typeof inject['sns'] === 'string') inject['sns'] = join(repo, 'exercises', inject['sns']);
+  }
+  edit(doc, dir);
+  const file = join(dir, 'exercise.yaml');
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+/** An SNS envelope file carrying a corpus message, as EventBridge -> SNS delivers it. */
+function envelopeFor(dir: string, corpusFile: string): string {
+  const message = readFileSync(join(corpus, corpusFile), 'utf8');
+  const envelope = {
+    Type: 'Notification',
+    MessageId: 'a5b8c0d2-0000-4000-8000-000000000001',
+    TopicArn: 'arn:aws:sns:us-east-1:123456789012:guardduty-findings',
+    Message: message,
+    Timestamp: '2026-12-04T09:00:00.000Z',
+    SignatureVersion: '1',
+    Signature: 'EXERCISE-UNSIGNED',
+    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0.pem',
+  };
+  const file = join(dir, 'envelope.json');
+  writeFileSync(file, JSON.stringify(envelope));
+  return file;
+}
+
+interface InterfaceView {
+  networkInterfaceId: string;
+  groupIds: string[];
+  attachment?: { instanceId: string };
+}
+
+function interfacesOf(account: unknown): InterfaceView[] {
+  const all = (account as { networkInterfaces: InterfaceView[] }).networkInterfaces;
+  return all.filter((eni) => eni.attachment?.instanceId === INSTANCE);
+}
+
+describe('tabletop exercise ec2-crypto-mining', () => {
+  it('contains the instance named by the real GuardDuty finding, end to end', async () => {
+    const report = await runExercise(shipped);
+
+    expect(report.expectations.filter((e) => !e.passed)).toEqual([]);
+    expect(report.runs).toHaveLength(1);
+    const run = report.runs[0];
+    expect(run?.status).toBe('succeeded');
+    expect(run?.inputs['instanceId']).toBe(INSTANCE);
+    const quarantine = (run?.steps.find((s) => s.id === 'isolate')?.outputs as { quarantineGroupId: string })
+      .quarantineGroupId;
+    const enis = interfacesOf(report.account);
+    expect(enis).toHaveLength(2);
+    for (const eni of enis) expect(eni.groupIds).toEqual([quarantine]);
+  });
+
+  it('keeps a verifiable chain in the records it reports', async () => {
+    const report = await runExercise(shipped);
+    const types = report.audit.map((r) => r.type);
+    expect(types[0]).toBe('trigger.received');
+    expect(types).toContain('approval.decided');
+    expect(types.at(-1)).toBe('run.finished');
+    const lines = report.audit.map((r) => JSON.stringify(r));
+    expect(verifyChainLines(lines)).toMatchObject({ ok: true, records: report.audit.length });
+    lines[3] = (lines[3] as string).replace('"step.started"', '"step.skipped"');
+    expect(verifyChainLines(lines)).toMatchObject({ ok: false, badLine: 4 });
+  });
+
+  it('starts nothing for a finding below the severity floor', async () => {
+    const file = variant((doc, dir) => {
+      doc.injects = [
+        { at: '0s', sns: envelopeFor(dir, 'guardduty/eventbridge.guardduty-finding.Backdoor-EC2-Spambot.sample.json') },
+      ];
+      doc.expect = [];
+    });
+    const report = await runExercise(file);
+    expect(report.runs).toEqual([]);
+    expect(report.audit.map((r) => r.type)).toEqual(['trigger.received']);
+  });
+
+  it('leaves the instance untouched when the approval is denied', async () => {
+    const file = variant((doc) => {
+      doc.injects[1] = { at: '4m', deny: { step: 'isolate', by: 'alice', reason: 'production database' } };
+      doc.expect = [];
+    });
+    const report = await runExercise(file);
+
+    expect(report.runs[0]?.status).toBe('denied');
+    expect(report.runs[0]?.steps.find((s) => s.id === 'notify')?.status).toBe('cancelled');
+    const groups = interfacesOf(report.account).map((eni) => [eni.networkInterfaceId, eni.groupIds]);
+    expect(groups).toEqual([
+      ['eni-0b2a816e2859d3b70', ['sg-2f266b2f']],
+      ['eni-0c3d5e7f9a1b2c3d4', ['sg-2f266b2f', 'sg-0a1b2c3d4e5f60718']],
+    ]);
+    const calls = report.audit.filter((r) => r.type === 'aws.call').map((r) => r.data?.['operation']);
+    expect(calls).not.toContain('ModifyNetworkInterfaceAttribute');
+    expect(calls).not.toContain('CreateSecurityGroup');
+  });
+
+  it('denies at the deadline when nobody decides', async () => {
+    const file = variant((doc) => {
+      doc.injects = doc.injects.slice(0, 1);
+      doc.expect = [];
+    });
+    const report = await runExercise(file);
+    expect(report.runs[0]?.status).toBe('denied');
+    expect(report.runs[0]?.failure?.code).toBe('APPROVAL_DEADLINE');
+    const deadline = report.audit.find((r) => r.type === 'approval.decided');
+    expect(deadline?.actor).toBe('firebreak:deadline');
+    expect(Date.parse(deadline?.time ?? '') - Date.parse(report.startTime)).toBe(15 * 60_000);
+  });
+});
