@@ -1,0 +1,26 @@
+export { SimulatedAccount } from './simulated-account.js';
+export type { SimulatedAccountOptions } from './simulated-account.js';
+export { simulatedAccountSeedSchema } from './seed-schema.js';
+export type {
+  SimulatedAccountSeed,
+  ResolvedSimulatedAccountSeed,
+  SimulatedRuleSeed,
+} from './seed-schema.js';
+export { SimulatedAwsError } from './simulated-aws-error.js';
+export type { AwsFault } from './simulated-aws-error.js';
+export type { AwsServiceName, FaultOptions } from './fault-injector.js';
+export type {
+  SimulatedAccountState,
+  SimulatedInstance,
+  SimulatedInstanceStateName,
+  SimulatedNetworkInterface,
+  SimulatedPublishedMessage,
+  SimulatedRule,
+  SimulatedSecurityGroup,
+  SimulatedSnapshot,
+  SimulatedSubnet,
+  SimulatedTags,
+  SimulatedTopic,
+  SimulatedVolume,
+  SimulatedVpc,
+} from './simulated-account-state.js';
