@@ -4,8 +4,11 @@ import { FirebreakError } from '../shared/index.js';
 import { createProcessIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerAuditCommand } from './commands/audit-command.js';
+import { registerIamPolicyCommand } from './commands/iam-policy-command.js';
 import { registerRunCommand } from './commands/run-command.js';
+import { registerSchemaCommand } from './commands/schema-command.js';
 import { registerTabletopCommand } from './commands/tabletop-command.js';
+import { registerValidateCommand } from './commands/validate-command.js';
 
 /** Builds the `firebreak` command. */
 export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): Command {
@@ -16,6 +19,9 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
   registerTabletopCommand(program, config, io);
   registerAuditCommand(program, config, io);
   registerRunCommand(program, config, io);
+  registerValidateCommand(program, config, io);
+  registerSchemaCommand(program, io);
+  registerIamPolicyCommand(program, config, io);
   return program;
 }
 

@@ -31,7 +31,7 @@ export function createRunState(
         action: step.action,
         status: 'pending' as const,
         attempt: 0,
-        onFailure: step.onFailure,
+        onFailure: typeof step.onFailure === 'string' ? step.onFailure : ('abort' as const),
         approved: false,
         approvalPlan: needsApproval
           ? {

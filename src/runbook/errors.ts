@@ -33,7 +33,11 @@ export class RunbookInvalidError extends FirebreakError {
 export class ExpressionError extends FirebreakError {
   readonly expression: string;
 
-  constructor(expression: string, reason: string, options: { stepId?: string; cause?: unknown } = {}) {
+  constructor(
+    expression: string,
+    reason: string,
+    options: { stepId?: string; cause?: unknown } = {},
+  ) {
     const where = options.stepId ? ` in step "${options.stepId}"` : '';
     super('EXPRESSION_FAILED', `expression "${expression}"${where} failed: ${reason}`, options);
     this.expression = expression;

@@ -23,7 +23,30 @@ export class SourceMap {
     private readonly file: string,
     private readonly document: Document,
     private readonly lines: LineCounter,
+    private readonly text = '',
   ) {}
+
+  /**
+   * Where `needle` first appears in the source of the node at `path`, `shift` characters in;
+   * the node's start when it does not appear as written (escapes, folded lines).
+   */
+  positionIn(path: readonly PathPart[], needle: string, shift = 0): SourcePosition {
+    const node = this.nodeAt(path);
+    const range = isNode(node) ? node.range : undefined;
+    if (!range) return this.positionOf(path);
+    const index = this.text.slice(range[0], range[1]).indexOf(needle);
+    return this.at(range[0] + (index < 0 ? 0 : index + shift));
+  }
+
+  private nodeAt(path: readonly PathPart[]): unknown {
+    let node: unknown = this.document.contents;
+    for (const part of path) {
+      const next = childOf(node, part);
+      if (next === undefined) return undefined;
+      node = next.value;
+    }
+    return node;
+  }
 
   /** Where the node at `path` starts; with `key`, where its key starts. */
   positionOf(path: readonly PathPart[], key = false): SourcePosition {
@@ -65,8 +88,9 @@ export function parseYamlWithPositions(
   text: string,
 ): { data: unknown; source: SourceMap; problems: RunbookProblem[] } {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceMap(file, document, lines);
+  const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: true };
+  const document = parseDocument(text, options);
+  const source = new SourceMap(file, document, lines, text);
   const problems = document.errors.map((error) => ({
     ...source.at(error.pos[0]),
     severity: 'error' as const,
@@ -76,7 +100,10 @@ export function parseYamlWithPositions(
 }
 
 /** Turns zod issues into problems placed at the offending node. */
-export function problemsFromIssues(source: SourceMap, issues: z.core.$ZodIssue[]): RunbookProblem[] {
+export function problemsFromIssues(
+  source: SourceMap,
+  issues: z.core.$ZodIssue[],
+): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathPart => typeof p !== 'symbol');
@@ -120,7 +147,8 @@ export function parseRunbook(file: string, text: string): LoadedRunbook {
   if (problems.length > 0) throw new RunbookInvalidError(problems);
 
   const result = runbookSchema.safeParse(data ?? {});
-  if (!result.success) throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
+  if (!result.success)
+    throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
 
   return {
     file,

@@ -21,7 +21,8 @@ function coerce(name: string, definition: InputDefinition, raw: unknown): unknow
   const type = definition.type;
   if (type === 'number') {
     const n = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isFinite(n)) throw new Error(`input "${name}" must be a number, got "${String(raw)}"`);
+    if (!Number.isFinite(n))
+      throw new Error(`input "${name}" must be a number, got "${String(raw)}"`);
     return n;
   }
   if (type === 'boolean') {
@@ -31,11 +32,16 @@ function coerce(name: string, definition: InputDefinition, raw: unknown): unknow
   }
   if (type === 'list') {
     if (Array.isArray(raw)) return raw;
-    return String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+    return String(raw)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   if (typeof raw !== 'string') throw new Error(`input "${name}" must be text, got ${typeof raw}`);
   if (type === 'enum' && !(definition.values ?? []).includes(raw)) {
-    throw new Error(`input "${name}" must be one of ${(definition.values ?? []).join(', ')}, got "${raw}"`);
+    throw new Error(
+      `input "${name}" must be one of ${(definition.values ?? []).join(', ')}, got "${raw}"`,
+    );
   }
   const pattern = INPUT_PATTERNS[type];
   if (pattern && !pattern.test(raw)) {
@@ -63,7 +69,8 @@ export function resolveInputs(
   for (const [name, definition] of Object.entries(runbook.inputs)) {
     const raw = given[name] ?? definition.default;
     if (raw === undefined || raw === null || raw === '') {
-      if (definition.required !== false) problems.push(`missing input "${name}" (${definition.type})`);
+      if (definition.required !== false)
+        problems.push(`missing input "${name}" (${definition.type})`);
       continue;
     }
     try {

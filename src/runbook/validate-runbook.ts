@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { checkRunbook } from './check-runbook.js';
+import type { CheckRunbookOptions } from './check-runbook.js';
+import type { RunbookProblem } from './errors.js';
+import { parseYamlWithPositions, problemsFromIssues } from './load-runbook.js';
+import { findRunbookFiles } from './runbook-catalog.js';
+import { runbookSchema } from './schema.js';
+import type { RunbookDocument } from './schema.js';
+
+/** Options for {@link validateRunbookText}: the actions and roles to check against. */
+export type ValidateRunbookOptions = CheckRunbookOptions;
+
+/** What validating one file found. */
+export interface RunbookValidation {
+  readonly file: string;
+  /** The parsed runbook, when it passed the schema (it may still have semantic errors). */
+  readonly runbook?: RunbookDocument;
+  /** Every problem, errors and warnings, in file order. */
+  readonly problems: readonly RunbookProblem[];
+}
+
+/**
+ * Validates runbook text: YAML syntax, then the schema, then semantic checks. Collects every
+ * problem instead of stopping at the first; never throws for a bad runbook.
+ */
+export function validateRunbookText(
+  file: string,
+  text: string,
+  options: ValidateRunbookOptions,
+): RunbookValidation {
+  const { data, source, problems } = parseYamlWithPositions(file, text);
+  if (problems.length > 0) return { file, problems };
+
+  const result = runbookSchema.safeParse(data ?? {});
+  if (!result.success) return { file, problems: problemsFromIssues(source, result.error.issues) };
+
+  return { file, runbook: result.data, problems: checkRunbook(result.data, source, options) };
+}
+
+/** Validates every `.yaml`/`.yml` runbook under the given files and folders, sorted by path. */
+export function validateRunbookFiles(
+  paths: readonly string[],
+  options: ValidateRunbookOptions,
+): RunbookValidation[] {
+  return findRunbookFiles(paths).map((file) =>
+    validateRunbookText(file, readFileSync(file, 'utf8'), options),
+  );
+}
+
+/** Whether any validation found an error (warnings do not count). */
+export function hasErrors(validations: readonly RunbookValidation[]): boolean {
+  return validations.some((v) => v.problems.some((p) => p.severity === 'error'));
+}
