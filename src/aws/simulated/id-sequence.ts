@@ -4,7 +4,7 @@
  * stand apart from seeded ones.
  */
 export class IdSequence {
-  private readonly counters = new Map<string, number>();
+  private readonly counts = new Map<string, number>();
 
   /** The next `prefix-f0000000000000001` style id that `isTaken` does not refuse. */
   next(prefix: string, isTaken: (id: string) => boolean = () => false): string {
@@ -23,9 +23,20 @@ export class IdSequence {
     return `00000000-${kindHex.toString(16).padStart(4, '0')}-4000-8000-${tail}`;
   }
 
+  /** The counters, for saving the sequence beside a saved state. */
+  counters(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  /** Replaces the counters with saved ones (see {@link counters}). */
+  restore(counters: Readonly<Record<string, number>>): void {
+    this.counts.clear();
+    for (const [key, n] of Object.entries(counters)) this.counts.set(key, n);
+  }
+
   private bump(key: string): number {
-    const n = (this.counters.get(key) ?? 0) + 1;
-    this.counters.set(key, n);
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
     return n;
   }
 }

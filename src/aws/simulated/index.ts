@@ -1,5 +1,5 @@
 export { SimulatedAccount } from './simulated-account.js';
-export type { SimulatedAccountOptions } from './simulated-account.js';
+export type { SimulatedAccountOptions, SimulatedAccountSavedState } from './simulated-account.js';
 export { simulatedAccountSeedSchema } from './seed-schema.js';
 export type {
   SimulatedAccountSeed,

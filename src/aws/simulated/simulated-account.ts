@@ -2,7 +2,13 @@ import { VirtualClock, type Clock } from '../../shared/index.js';
 import { SimulatedAccountSeedError, SimulatedOperationUnsupportedError } from '../errors.js';
 import { checkSeedReferences } from './check-seed-references.js';
 import { createInitialState } from './create-initial-state.js';
+import { autoScalingOperations } from './auto-scaling.js';
+import { cloudWatchOperations } from './cloudwatch.js';
+import { initialConnectionState } from './connection-tracking.js';
+import { ec2InstanceLifecycleOperations } from './ec2-instance-lifecycle.js';
 import { ec2InstanceOperations } from './ec2-instances.js';
+import { ec2NetworkAclOperations } from './ec2-network-acls.js';
+import { iamOperations } from './iam.js';
 import { ec2SecurityGroupOperations } from './ec2-security-groups.js';
 import { ec2TagOperations } from './ec2-tags.js';
 import { ec2VolumeOperations } from './ec2-volumes.js';
@@ -27,17 +33,25 @@ export interface SimulatedAccountOptions {
   randomSeed?: number;
 }
 
+/** A simulated account's state and id counters, as plain JSON (see `exportState`). */
+export interface SimulatedAccountSavedState {
+  readonly state: SimulatedAccountState;
+  readonly idCounters: Readonly<Record<string, number>>;
+}
+
 const OPERATIONS: Record<AwsServiceName, SimulatedOperationTable> = {
   ec2: {
     ...ec2InstanceOperations,
+    ...ec2InstanceLifecycleOperations,
+    ...ec2NetworkAclOperations,
     ...ec2SecurityGroupOperations,
     ...ec2VolumeOperations,
     ...ec2TagOperations,
   },
   sns: snsOperations,
-  iam: {},
-  cloudwatch: {},
-  autoscaling: {},
+  iam: iamOperations,
+  cloudwatch: cloudWatchOperations,
+  autoscaling: autoScalingOperations,
 };
 
 function sortById<T>(items: readonly T[], idOf: (item: T) => string): T[] {
@@ -79,6 +93,12 @@ export class SimulatedAccount {
     this.clock = options.clock ?? new VirtualClock(Date.parse(parsed.data.startTime));
     this.faults = new FaultInjector(options.randomSeed ?? 1);
     this.state = createInitialState(parsed.data, this.ids);
+    const context = this.context();
+    for (const eni of this.state.networkInterfaces) {
+      for (const connection of eni.connections) {
+        connection.state = initialConnectionState(context, eni, connection);
+      }
+    }
   }
 
   /**
@@ -148,8 +168,29 @@ export class SimulatedAccount {
       volumes: sortById(s.volumes, (v) => v.volumeId),
       snapshots: sortById(s.snapshots, (v) => v.snapshotId),
       topics: sortById(s.topics, (v) => v.topicArn),
+      networkAcls: sortById(s.networkAcls, (v) => v.networkAclId),
+      autoScalingGroups: sortById(s.autoScalingGroups, (v) => v.name),
+      iam: {
+        users: sortById(s.iam.users, (v) => v.userName),
+        roles: sortById(s.iam.roles, (v) => v.roleName),
+      },
+      alarms: sortById(s.alarms, (v) => v.alarmName),
     };
     return sortKeysDeep(structuredClone(sorted)) as SimulatedAccountState;
+  }
+
+  /**
+   * The live state and id counters, deep-copied, for stores that keep the account outside this
+   * process (a Redis-backed account shared by several workers).
+   */
+  exportState(): SimulatedAccountSavedState {
+    return structuredClone({ state: this.state, idCounters: this.ids.counters() });
+  }
+
+  /** Replaces the live state and id counters with saved ones (see {@link exportState}). */
+  importState(saved: SimulatedAccountSavedState): void {
+    this.state = structuredClone(saved.state);
+    this.ids.restore(saved.idCounters);
   }
 
   private context(): SimulatedContext {
