@@ -4,6 +4,7 @@ export { withAwsCallRecorder, summarizeAwsParams, awsErrorCodeOf } from './aws-c
 export type { AwsClients, AwsCallRecord, AwsCallRecorder } from './clients.js';
 export { SimulatedAccountSeedError, SimulatedOperationUnsupportedError } from './errors.js';
 export {
+  RedisSimulatedAccount,
   SimulatedAccount,
   SimulatedAwsError,
   simulatedAccountSeedSchema,
@@ -12,8 +13,10 @@ export type {
   AwsFault,
   AwsServiceName,
   FaultOptions,
+  RedisSimulatedAccountOptions,
   ResolvedSimulatedAccountSeed,
   SimulatedAccountOptions,
+  SimulatedAccountSavedState,
   SimulatedAccountSeed,
   SimulatedAccountState,
   SimulatedInstance,

@@ -45,5 +45,11 @@ export function checkSeedReferences(seed: ResolvedSimulatedAccountSeed): string[
       });
     });
   });
+  const instanceIds = new Set(seed.instances.map((i) => i.instanceId));
+  seed.autoScalingGroups.forEach((group, g) => {
+    [...group.instanceIds, ...group.standbyInstanceIds].forEach((id) => {
+      if (!instanceIds.has(id)) issues.push(`autoScalingGroups.${g}: unknown instance ${id}`);
+    });
+  });
   return issues;
 }

@@ -8,7 +8,9 @@ import {
 } from './security-group-rules.js';
 import type {
   SimulatedAccountState,
+  SimulatedNetworkAclEntry,
   SimulatedNetworkInterface,
+  SimulatedTags,
   SimulatedRule,
   SimulatedSecurityGroup,
 } from './simulated-account-state.js';
@@ -70,6 +72,109 @@ function toSecurityGroup(
   };
 }
 
+function autoScalingTag(seed: ResolvedSimulatedAccountSeed, instanceId: string): SimulatedTags {
+  const group = seed.autoScalingGroups.find(
+    (g) => g.instanceIds.includes(instanceId) || g.standbyInstanceIds.includes(instanceId),
+  );
+  // Auto Scaling tags its instances with this reserved tag.
+  return group === undefined ? {} : { 'aws:autoscaling:groupName': group.name };
+}
+
+const DEFAULT_ACL_ENTRIES: SimulatedNetworkAclEntry[] = [false, true].flatMap((egress) => [
+  { ruleNumber: 100, egress, protocol: '-1', ruleAction: 'allow' as const, cidrBlock: '0.0.0.0/0' },
+]);
+
+/** AWS's catch-all rule, shown as `*` in the console and numbered 32767 in the API. */
+const CATCH_ALL_ENTRIES: SimulatedNetworkAclEntry[] = [false, true].map((egress) => ({
+  ruleNumber: 32767,
+  egress,
+  protocol: '-1',
+  ruleAction: 'deny' as const,
+  cidrBlock: '0.0.0.0/0',
+}));
+
+function addNetworkAcls(
+  seed: ResolvedSimulatedAccountSeed,
+  state: SimulatedAccountState,
+  ids: IdSequence,
+) {
+  for (const acl of seed.networkAcls) {
+    const entries = acl.entries.map((e) => ({ ...e, protocol: normalizeProtocol(e.protocol) }));
+    state.networkAcls.push({
+      ...acl,
+      entries: [...entries, ...CATCH_ALL_ENTRIES],
+      tags: { ...acl.tags },
+    });
+  }
+  for (const vpc of state.vpcs) {
+    let acl = state.networkAcls.find((a) => a.vpcId === vpc.vpcId && a.isDefault);
+    if (acl === undefined) {
+      const networkAclId = ids.next('acl');
+      const entries = [...DEFAULT_ACL_ENTRIES, ...CATCH_ALL_ENTRIES].map((e) => ({ ...e }));
+      acl = { networkAclId, vpcId: vpc.vpcId, isDefault: true, subnetIds: [], entries, tags: {} };
+      state.networkAcls.push(acl);
+    }
+    const associated = new Set(state.networkAcls.flatMap((a) => a.subnetIds));
+    const loose = state.subnets.filter((s) => s.vpcId === vpc.vpcId && !associated.has(s.subnetId));
+    acl.subnetIds.push(...loose.map((s) => s.subnetId));
+  }
+}
+
+function toPolicies(
+  policies: Record<string, string | Record<string, unknown>>,
+): Record<string, string> {
+  const entries = Object.entries(policies).map(([name, doc]) => [
+    name,
+    typeof doc === 'string' ? doc : JSON.stringify(doc),
+  ]);
+  return Object.fromEntries(entries);
+}
+
+function addIam(seed: ResolvedSimulatedAccountSeed, state: SimulatedAccountState, ids: IdSequence) {
+  const uniqueId = (prefix: string) => `${prefix}${ids.next('iam').slice(4).toUpperCase()}`;
+  state.iam.users = seed.iam.users.map((user) => ({
+    userName: user.userName,
+    userId: uniqueId('AIDA'),
+    accessKeys: user.accessKeys.map((k) => ({ ...k, createDate: seed.startTime })),
+    ...(user.consoleLogin
+      ? { loginProfile: { createDate: seed.startTime, passwordResetRequired: false } }
+      : {}),
+    inlinePolicies: toPolicies(user.inlinePolicies),
+    attachedPolicyArns: [...user.attachedPolicyArns],
+  }));
+  state.iam.roles = seed.iam.roles.map((role) => ({
+    roleName: role.roleName,
+    roleId: uniqueId('AROA'),
+    inlinePolicies: toPolicies(role.inlinePolicies),
+    attachedPolicyArns: [...role.attachedPolicyArns],
+  }));
+}
+
+function addAutoScalingAndCloudWatch(
+  seed: ResolvedSimulatedAccountSeed,
+  state: SimulatedAccountState,
+) {
+  state.autoScalingGroups = seed.autoScalingGroups.map((g) => ({
+    name: g.name,
+    minSize: g.minSize,
+    maxSize: g.maxSize,
+    desiredCapacity: g.desiredCapacity ?? g.instanceIds.length,
+    instances: [
+      ...g.instanceIds.map((instanceId) => ({ instanceId, lifecycleState: 'InService' as const })),
+      ...g.standbyInstanceIds.map((instanceId) => ({
+        instanceId,
+        lifecycleState: 'Standby' as const,
+      })),
+    ],
+  }));
+  state.alarms = seed.alarms.map((a) => ({
+    ...a,
+    stateUpdatedTimestamp: a.stateUpdatedTimestamp ?? seed.startTime,
+    ...(a.metrics === undefined ? {} : { metrics: a.metrics.map((m) => ({ ...m })) }),
+  }));
+  state.metrics = seed.metrics.map((m) => ({ ...m, datapoints: [...m.datapoints] }));
+}
+
 function addInstances(seed: ResolvedSimulatedAccountSeed, state: SimulatedAccountState): void {
   let addressCount = 0;
   for (const instance of seed.instances) {
@@ -81,7 +186,9 @@ function addInstances(seed: ResolvedSimulatedAccountSeed, state: SimulatedAccoun
       subnetId: instance.subnetId,
       imageId: instance.imageId,
       launchTime: instance.launchTime ?? seed.startTime,
-      tags: { ...instance.tags },
+      terminationProtection: instance.terminationProtection,
+      consoleOutput: instance.consoleOutput,
+      tags: { ...instance.tags, ...autoScalingTag(seed, instance.instanceId) },
     });
     instance.networkInterfaces.forEach((eni, deviceIndex) => {
       const networkInterface: SimulatedNetworkInterface = {
@@ -92,6 +199,11 @@ function addInstances(seed: ResolvedSimulatedAccountSeed, state: SimulatedAccoun
         groupIds: [...eni.securityGroupIds],
         attachment: { instanceId: instance.instanceId, deviceIndex },
         tags: { ...eni.tags },
+        connections: eni.connections.map((c, n) => ({
+          connectionId: `${eni.networkInterfaceId}/${n + 1}`,
+          ...c,
+          state: 'tracked' as const,
+        })),
       };
       state.networkInterfaces.push(networkInterface);
     });
@@ -137,10 +249,18 @@ export function createInitialState(
     networkInterfaces: [],
     volumes: [],
     snapshots: [],
+    networkAcls: [],
     topics: seed.topics.map((t) => ({ topicArn: t.topicArn, tags: { ...t.tags } })),
     publishedMessages: [],
+    autoScalingGroups: [],
+    iam: { users: [], roles: [] },
+    alarms: [],
+    metrics: [],
   };
   addMissingNetworks(seed, state);
+  addNetworkAcls(seed, state, ids);
   addInstances(seed, state);
+  addIam(seed, state, ids);
+  addAutoScalingAndCloudWatch(seed, state);
   return state;
 }

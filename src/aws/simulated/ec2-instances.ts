@@ -15,6 +15,7 @@ import {
   requireAll,
   requireNetworkInterface,
 } from './ec2-lookups.js';
+import { updateConnections } from './connection-tracking.js';
 import { matchesFilters, tagFilterValues, toTagList } from './filters.js';
 import { awsError } from './simulated-aws-error.js';
 import type { SimulatedContext, SimulatedOperationTable } from './simulated-context.js';
@@ -208,6 +209,7 @@ function setInterfaceGroups(
     );
   }
   eni.groupIds = unique;
+  updateConnections(context, eni);
 }
 
 /** Instance and network interface operations of the simulated EC2. */

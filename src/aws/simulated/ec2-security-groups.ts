@@ -26,6 +26,7 @@ import {
   requireSecurityGroup,
   requireVpc,
 } from './ec2-lookups.js';
+import { updateConnectionsOfGroup } from './connection-tracking.js';
 import { fromTagList, matchesFilters, tagFilterValues, toTagList } from './filters.js';
 import {
   DEFAULT_EGRESS_RULE,
@@ -97,6 +98,7 @@ export function addRules(
   }
   const added = specs.map((spec) => ({ ruleId: context.ids.next('sgr'), ...spec }));
   group[direction].push(...added);
+  updateConnectionsOfGroup(context, group.groupId);
   return added;
 }
 
@@ -159,6 +161,7 @@ function revoke(
     );
   }
   group[direction] = group[direction].filter((rule) => !revoked.includes(rule));
+  updateConnectionsOfGroup(context, group.groupId);
   const accountId = context.state.accountId;
   return {
     Return: true,

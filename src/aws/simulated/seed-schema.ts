@@ -71,6 +71,17 @@ const networkInterfaceSeedSchema = z.strictObject({
   privateIpAddress: z.string().optional(),
   securityGroupIds: z.array(awsIdSchema('sg')).min(1),
   tags: tagsSchema,
+  /** Open flows, e.g. `{ protocol: tcp, port: 22, remoteAddress: 203.0.113.7 }` (inbound SSH). */
+  connections: z
+    .array(
+      z.strictObject({
+        protocol: z.enum(['tcp', 'udp', 'icmp']).default('tcp'),
+        port: z.number().int().min(0).max(65535),
+        remoteAddress: z.string(),
+        direction: z.enum(['inbound', 'outbound']).default('inbound'),
+      }),
+    )
+    .default([]),
 });
 
 const volumeSeedSchema = z.strictObject({
@@ -101,6 +112,9 @@ const instanceSeedSchema = z.strictObject({
   /** ISO time; defaults to the account's `startTime`. */
   launchTime: z.iso.datetime().optional(),
   tags: tagsSchema,
+  terminationProtection: z.boolean().default(false),
+  /** What `GetConsoleOutput` returns. */
+  consoleOutput: z.string().default(''),
   /** The first is the primary interface (device index 0). */
   networkInterfaces: z.array(networkInterfaceSeedSchema).min(1),
   volumes: z.array(volumeSeedSchema).default([]),
@@ -111,6 +125,115 @@ const topicSeedSchema = z.strictObject({
     message: 'expected an SNS topic ARN, e.g. arn:aws:sns:us-east-1:123456789012:ir-alerts',
   }),
   tags: tagsSchema,
+});
+
+const networkAclSeedSchema = z.strictObject({
+  networkAclId: awsIdSchema('acl'),
+  vpcId: awsIdSchema('vpc'),
+  isDefault: z.boolean().default(false),
+  subnetIds: z.array(awsIdSchema('subnet')).default([]),
+  /** Entries besides AWS's catch-all deny (rule 32767), which is always added. */
+  entries: z
+    .array(
+      z.strictObject({
+        ruleNumber: z.number().int().min(1).max(32766),
+        egress: z.boolean().default(false),
+        protocol: z.union([z.string(), z.number()]).transform(String).default('-1'),
+        ruleAction: z.enum(['allow', 'deny']),
+        cidrBlock: z.string(),
+        fromPort: z.number().int().optional(),
+        toPort: z.number().int().optional(),
+      }),
+    )
+    .default([]),
+  tags: tagsSchema,
+});
+
+const autoScalingGroupSeedSchema = z.strictObject({
+  name: z.string().min(1),
+  minSize: z.number().int().min(0).default(0),
+  maxSize: z.number().int().min(0).default(10),
+  /** Defaults to the number of instances. */
+  desiredCapacity: z.number().int().min(0).optional(),
+  instanceIds: z.array(awsIdSchema('i')).default([]),
+  standbyInstanceIds: z.array(awsIdSchema('i')).default([]),
+});
+
+const policiesSchema = z
+  .record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())]))
+  .default({});
+
+const iamUserSeedSchema = z.strictObject({
+  userName: z.string().min(1),
+  accessKeys: z
+    .array(
+      z.strictObject({
+        accessKeyId: z.string().regex(/^AKIA[A-Z0-9]{12,16}$/, {
+          message: 'expected an access key id like AKIAIOSFODNN7EXAMPLE',
+        }),
+        status: z.enum(['Active', 'Inactive']).default('Active'),
+      }),
+    )
+    .default([]),
+  /** Whether the user can sign in to the console. */
+  consoleLogin: z.boolean().default(false),
+  /** Inline policies: name to policy document (object or JSON text). */
+  inlinePolicies: policiesSchema,
+  attachedPolicyArns: z.array(z.string()).default([]),
+});
+
+const iamRoleSeedSchema = z.strictObject({
+  roleName: z.string().min(1),
+  inlinePolicies: policiesSchema,
+  attachedPolicyArns: z.array(z.string()).default([]),
+});
+
+const dimensionsSchema = z.record(z.string(), z.string()).default({});
+
+const alarmSeedSchema = z.strictObject({
+  alarmName: z.string().min(1),
+  alarmDescription: z.string().optional(),
+  stateValue: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']).default('OK'),
+  stateReason: z.string().default('Seeded'),
+  /** ISO time of the last state change. */
+  stateUpdatedTimestamp: z.iso.datetime().optional(),
+  comparisonOperator: z.string().default('GreaterThanThreshold'),
+  threshold: z.number(),
+  evaluationPeriods: z.number().int().positive().default(1),
+  namespace: z.string().optional(),
+  metricName: z.string().optional(),
+  dimensions: dimensionsSchema,
+  statistic: z.string().default('Average'),
+  periodSeconds: z.number().int().positive().default(300),
+  /** Metric-math alarms: queries with `id` and either `expression` or `metric`. */
+  metrics: z
+    .array(
+      z.strictObject({
+        id: z.string(),
+        expression: z.string().optional(),
+        metric: z
+          .strictObject({
+            namespace: z.string(),
+            metricName: z.string(),
+            dimensions: dimensionsSchema,
+            stat: z.string().default('Average'),
+            periodSeconds: z.number().int().positive().default(300),
+          })
+          .optional(),
+        returnData: z.boolean().default(false),
+        label: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+const metricSeedSchema = z.strictObject({
+  namespace: z.string(),
+  metricName: z.string(),
+  dimensions: dimensionsSchema,
+  datapoints: z
+    .array(z.strictObject({ timestamp: z.iso.datetime(), value: z.number() }))
+    .default([]),
 });
 
 /**
@@ -128,6 +251,17 @@ export const simulatedAccountSeedSchema = z.strictObject({
   securityGroups: z.array(securityGroupSeedSchema).default([]),
   instances: z.array(instanceSeedSchema).default([]),
   topics: z.array(topicSeedSchema).default([]),
+  /** Network ACLs; each VPC without one gets AWS's default allow-all ACL. */
+  networkAcls: z.array(networkAclSeedSchema).default([]),
+  autoScalingGroups: z.array(autoScalingGroupSeedSchema).default([]),
+  iam: z
+    .strictObject({
+      users: z.array(iamUserSeedSchema).default([]),
+      roles: z.array(iamRoleSeedSchema).default([]),
+    })
+    .default({ users: [], roles: [] }),
+  alarms: z.array(alarmSeedSchema).default([]),
+  metrics: z.array(metricSeedSchema).default([]),
 });
 
 /** A simulated account's seed as written (defaults may be left out). */

@@ -12,8 +12,13 @@ export interface SimulatedAccountState {
   networkInterfaces: SimulatedNetworkInterface[];
   volumes: SimulatedVolume[];
   snapshots: SimulatedSnapshot[];
+  networkAcls: SimulatedNetworkAcl[];
   topics: SimulatedTopic[];
   publishedMessages: SimulatedPublishedMessage[];
+  autoScalingGroups: SimulatedAutoScalingGroup[];
+  iam: { users: SimulatedIamUser[]; roles: SimulatedIamRole[] };
+  alarms: SimulatedAlarm[];
+  metrics: SimulatedMetric[];
 }
 
 /** Resource tags, key to value. */
@@ -76,6 +81,10 @@ export interface SimulatedInstance {
   subnetId: string;
   imageId: string;
   launchTime: string;
+  /** `DisableApiTermination`. */
+  terminationProtection: boolean;
+  /** What `GetConsoleOutput` returns (AWS sends it base64-encoded). */
+  consoleOutput: string;
   tags: SimulatedTags;
 }
 
@@ -88,6 +97,123 @@ export interface SimulatedNetworkInterface {
   groupIds: string[];
   attachment?: { instanceId: string; deviceIndex: number };
   tags: SimulatedTags;
+  /** Flows through the interface, to model security group connection tracking. */
+  connections: SimulatedConnection[];
+}
+
+/**
+ * A flow through a network interface. AWS tracks a flow unless the interface's groups allow
+ * all traffic from and to anywhere; a tracked flow survives the removal of the rule that let it
+ * in, an untracked one is cut as soon as no rule allows it.
+ * See https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html
+ */
+export interface SimulatedConnection {
+  connectionId: string;
+  /** `tcp`, `udp` or `icmp`. */
+  protocol: string;
+  /** The server port: local for inbound flows, remote for outbound ones. */
+  port: number;
+  remoteAddress: string;
+  direction: 'inbound' | 'outbound';
+  state: 'tracked' | 'untracked' | 'closed';
+}
+
+/** A network ACL entry; rule 32767 is AWS's catch-all `*` deny. */
+export interface SimulatedNetworkAclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  protocol: string;
+  ruleAction: 'allow' | 'deny';
+  cidrBlock: string;
+  fromPort?: number;
+  toPort?: number;
+}
+
+/** A network ACL and the subnets it guards. */
+export interface SimulatedNetworkAcl {
+  networkAclId: string;
+  vpcId: string;
+  isDefault: boolean;
+  subnetIds: string[];
+  entries: SimulatedNetworkAclEntry[];
+  tags: SimulatedTags;
+}
+
+/** An Auto Scaling group and its members. */
+export interface SimulatedAutoScalingGroup {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  instances: { instanceId: string; lifecycleState: 'InService' | 'Standby' }[];
+}
+
+/** An IAM access key. */
+export interface SimulatedAccessKey {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+/** An IAM user. Inline policies are JSON documents by name. */
+export interface SimulatedIamUser {
+  userName: string;
+  userId: string;
+  accessKeys: SimulatedAccessKey[];
+  loginProfile?: { createDate: string; passwordResetRequired: boolean };
+  inlinePolicies: Record<string, string>;
+  attachedPolicyArns: string[];
+}
+
+/** An IAM role. */
+export interface SimulatedIamRole {
+  roleName: string;
+  roleId: string;
+  inlinePolicies: Record<string, string>;
+  attachedPolicyArns: string[];
+}
+
+/** A CloudWatch metric alarm, single-metric or metric math. */
+export interface SimulatedAlarm {
+  alarmName: string;
+  alarmDescription?: string;
+  stateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateReason: string;
+  stateUpdatedTimestamp: string;
+  comparisonOperator: string;
+  threshold: number;
+  evaluationPeriods: number;
+  /** Single-metric alarms. */
+  namespace?: string;
+  metricName?: string;
+  dimensions?: Record<string, string>;
+  statistic?: string;
+  periodSeconds?: number;
+  /** Metric-math alarms: `MetricDataQuery` shapes, as AWS stores them. */
+  metrics?: SimulatedAlarmQuery[];
+}
+
+/** One query of a metric-math alarm. */
+export interface SimulatedAlarmQuery {
+  id: string;
+  expression?: string;
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+    stat: string;
+    periodSeconds: number;
+  };
+  returnData: boolean;
+  label?: string;
+}
+
+/** Data points of one metric. */
+export interface SimulatedMetric {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  datapoints: { timestamp: string; value: number }[];
 }
 
 /** An EBS volume and its attachment. */

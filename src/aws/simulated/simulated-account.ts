@@ -168,7 +168,12 @@ export class SimulatedAccount {
       volumes: sortById(s.volumes, (v) => v.volumeId),
       snapshots: sortById(s.snapshots, (v) => v.snapshotId),
       topics: sortById(s.topics, (v) => v.topicArn),
-      networkAcls: sortById(s.networkAcls, (v) => v.networkAclId),
+      networkAcls: sortById(s.networkAcls, (v) => v.networkAclId).map((acl) => ({
+        ...acl,
+        entries: [...acl.entries].sort(
+          (a, b) => Number(a.egress) - Number(b.egress) || a.ruleNumber - b.ruleNumber,
+        ),
+      })),
       autoScalingGroups: sortById(s.autoScalingGroups, (v) => v.name),
       iam: {
         users: sortById(s.iam.users, (v) => v.userName),
