@@ -223,6 +223,10 @@ export const runbookSchema = z
     lock: template
       .optional()
       .describe('Resource key two runs may not act on at once, e.g. `${{ inputs.instanceId }}`.'),
+    lockMode: z
+      .enum(['wait', 'refuse'])
+      .default('wait')
+      .describe('When another run holds the lock: `wait` in line (default) or `refuse` the run.'),
     phases: phasesSchema.describe('Steps, phase by phase, run in order.'),
     compensation: stepList.describe(
       'Steps that run only when a step names them in `onFailure.compensate`.',
