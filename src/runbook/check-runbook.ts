@@ -162,7 +162,7 @@ function checkArguments(
   source: SourceMap,
 ): RunbookProblem[] {
   const args = step.with ?? {};
-  const result = action.input.safeParse(args);
+  const result = action.input.safeParse(args, { reportInput: true });
   if (result.success) return [];
   const problems: RunbookProblem[] = [];
   const names = argumentNames(action);
@@ -323,8 +323,11 @@ function readersOf(steps: readonly PlacedStep[]): Map<string, PlacedStep[]> {
     if (step.if !== undefined) sites.push(...conditionSites(path, step.if));
     for (const site of sites) {
       for (const reference of findReferences(site.expression).references) {
-        const id = reference.root === 'steps' ? reference.path[0] : undefined;
-        if (id !== undefined) readers.set(id, [...(readers.get(id) ?? []), placed]);
+        if (reference.root !== 'steps' || reference.path[0] === undefined) continue;
+        const id = reference.minusFollowedBy
+          ? `${reference.path[0]}-${reference.minusFollowedBy}`
+          : reference.path[0];
+        readers.set(id, [...(readers.get(id) ?? []), placed]);
       }
     }
   }

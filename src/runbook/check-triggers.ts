@@ -30,10 +30,12 @@ function checkMapping(
 ): RunbookProblem[] {
   const declared = Object.keys(runbook.inputs);
   const mapped = Object.keys(trigger.inputs ?? {});
+  const hinted = new Set<string>();
   const problems = mapped
     .filter((name) => !declared.includes(name))
     .map((name) => {
       const hint = closestMatch(name, declared);
+      if (hint) hinted.add(hint);
       const suggestion = hint ? ` (did you mean "${hint}"?)` : '';
       const message = `trigger maps to unknown input "${name}"${suggestion}; inputs: ${declared.join(', ') || 'none'}`;
       return problem(source, [...path, 'inputs', name], message, true);
@@ -42,7 +44,7 @@ function checkMapping(
   const kind = trigger.finding ? 'finding' : 'alarm';
   for (const [name, input] of Object.entries(runbook.inputs)) {
     const needed = input.required !== false && input.default === undefined;
-    if (!needed || mapped.includes(name)) continue;
+    if (!needed || mapped.includes(name) || hinted.has(name)) continue;
     const message = `${kind} trigger does not set required input "${name}"; map it under inputs`;
     problems.push(problem(source, [...path, kind], message, true));
   }

@@ -90,7 +90,9 @@ function walkPath(node: AstNode, atRoot: boolean, text: string, out: ExpressionR
 }
 
 function children(node: AstNode): AstNode[] {
-  const list: (AstNode | undefined)[] = [
+  // Left before right, so that references come in reading order.
+  const list: (AstNode | undefined)[] = Array.isArray(node.lhs) ? node.lhs.flat() : [node.lhs];
+  list.push(
     ...(node.expressions ?? []),
     ...(node.arguments ?? []),
     node.rhs,
@@ -102,9 +104,7 @@ function children(node: AstNode): AstNode[] {
     node.delete,
     node.expr,
     ...(node.terms ?? []).map((t) => t.expression),
-  ];
-  if (Array.isArray(node.lhs)) list.push(...node.lhs.flat());
-  else list.push(node.lhs);
+  );
   if (node.group) list.push(...node.group.lhs.flat());
   return list.filter((n): n is AstNode => n !== undefined && typeof n === 'object');
 }

@@ -46,3 +46,9 @@ export { validateRunbookFiles, validateRunbookText, hasErrors } from './validate
 export type { RunbookValidation, ValidateRunbookOptions } from './validate-runbook.js';
 export { deriveIamPolicy, IAM_RESOURCE_PATTERNS } from './derive-iam-policy.js';
 export type { IamPolicyDocument, IamStatement } from './derive-iam-policy.js';
+export {
+  GENERATED_SECTIONS,
+  renderActionReference,
+  renderFieldReference,
+  replaceGeneratedSection,
+} from './render-reference.js';

@@ -146,7 +146,7 @@ export function parseRunbook(file: string, text: string): LoadedRunbook {
   const { data, source, problems } = parseYamlWithPositions(file, text);
   if (problems.length > 0) throw new RunbookInvalidError(problems);
 
-  const result = runbookSchema.safeParse(data ?? {});
+  const result = runbookSchema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success)
     throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
 

@@ -117,38 +117,42 @@ const compensateSchema = z.strictObject({
     .describe('Ids of steps under `compensation` to run, in order, before the run fails.'),
 });
 
-const stepSchema = z.strictObject({
-  id: identifier.describe('Unique step id; later steps read `steps.<id>.outputs`.'),
-  name: z.string().optional().describe('Human title shown in Slack.'),
-  action: z.string().min(1).describe('Action id, e.g. `aws.ec2.isolateInstance` or `note`.'),
-  with: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe("The action's arguments; values may be templates."),
-  if: z
-    .string()
-    .optional()
-    .describe('Condition (JSONata, bare or in `${{ }}`); the step is skipped when false.'),
-  forEach: template
-    .optional()
-    .describe(
-      'A template giving a list: the action runs once per element (`item`, `index` in expressions) and `outputs` is the list of results.',
-    )
-    .meta({ experimental: true }),
-  retry: retrySchema.optional().describe('Retry policy for failed attempts.'),
-  timeout: duration.optional().describe('Longest one attempt may take, e.g. 2m.'),
-  onFailure: z
-    .union([z.enum(['abort', 'continue']), compensateSchema])
-    .default('abort')
-    .describe('abort (default), continue, or `{ compensate: [step ids] }`.'),
-  approval: approvalSchema.optional().describe('Human approval needed before the action runs.'),
-  outputs: z
-    .record(identifier, template)
-    .optional()
-    .describe(
-      'Names for what later steps see as `steps.<id>.outputs`: each a template over `result` (the action output).',
-    ),
-});
+const stepSchema = z
+  .strictObject({
+    id: identifier.describe('Unique step id; later steps read `steps.<id>.outputs`.'),
+    name: z.string().optional().describe('Human title shown in Slack.'),
+    action: z.string().min(1).describe('Action id, e.g. `aws.ec2.isolateInstance` or `note`.'),
+    with: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The action's arguments; values may be templates."),
+    if: z
+      .string()
+      .optional()
+      .describe('Condition (JSONata, bare or in `${{ }}`); the step is skipped when false.'),
+    forEach: template
+      .optional()
+      .describe(
+        'A template giving a list: the action runs once per element (`item`, `index` in expressions) and `outputs` is the list of results.',
+      )
+      .meta({ experimental: true }),
+    retry: retrySchema.optional().describe('Retry policy for failed attempts.'),
+    timeout: duration.optional().describe('Longest one attempt may take, e.g. 2m.'),
+    onFailure: z
+      .union([z.enum(['abort', 'continue']), compensateSchema], {
+        error: 'expected abort, continue or { compensate: [step ids] }',
+      })
+      .default('abort')
+      .describe('abort (default), continue, or `{ compensate: [step ids] }`.'),
+    approval: approvalSchema.optional().describe('Human approval needed before the action runs.'),
+    outputs: z
+      .record(identifier, template)
+      .optional()
+      .describe(
+        'Names for what later steps see as `steps.<id>.outputs`: each a template over `result` (the action output).',
+      ),
+  })
+  .meta({ id: 'Step', description: 'One step: an action, its arguments and how it runs.' });
 
 const findingRuleSchema = z.strictObject({
   type: z.string().min(1).describe('Finding type glob or /regex/, e.g. `CryptoCurrency:EC2/*`.'),
@@ -246,7 +250,6 @@ export function toRunbookJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(runbookSchema, {
     io: 'input',
     unrepresentable: 'any',
-    reused: 'ref',
   });
   return {
     ...schema,

@@ -31,7 +31,7 @@ export function validateRunbookText(
   const { data, source, problems } = parseYamlWithPositions(file, text);
   if (problems.length > 0) return { file, problems };
 
-  const result = runbookSchema.safeParse(data ?? {});
+  const result = runbookSchema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success) return { file, problems: problemsFromIssues(source, result.error.issues) };
 
   return { file, runbook: result.data, problems: checkRunbook(result.data, source, options) };

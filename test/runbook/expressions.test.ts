@@ -4,26 +4,33 @@ import { ExpressionError, evaluateCondition, resolveTemplates } from '../../src/
 const scope = {
   inputs: { instanceId: 'i-0123456789abcdef0', reason: '${{ steps }} $string(1); rm -rf / `id`' },
   trigger: { alarmName: '${{ inputs.instanceId }}' },
-  steps: { describe: { status: 'succeeded', outputs: { vpcId: 'vpc-1', groups: ['sg-a', 'sg-b'] } } },
+  steps: {
+    describe: { status: 'succeeded', outputs: { vpcId: 'vpc-1', groups: ['sg-a', 'sg-b'] } },
+  },
   run: { id: 'run-1', requester: 'U1', startedAt: '2026-01-01T00:00:00.000Z', runbook: 'demo' },
 };
 
 describe('resolveTemplates', () => {
   it('returns the raw value of a whole-string template', async () => {
-    expect(await resolveTemplates('${{ steps.describe.outputs.groups }}', scope)).toEqual(['sg-a', 'sg-b']);
+    expect(await resolveTemplates('${{ steps.describe.outputs.groups }}', scope)).toEqual([
+      'sg-a',
+      'sg-b',
+    ]);
   });
 
   it('interpolates templates inside text', async () => {
-    expect(await resolveTemplates('vpc ${{ steps.describe.outputs.vpcId }} of ${{ run.id }}', scope)).toBe(
-      'vpc vpc-1 of run-1',
-    );
+    expect(
+      await resolveTemplates('vpc ${{ steps.describe.outputs.vpcId }} of ${{ run.id }}', scope),
+    ).toBe('vpc vpc-1 of run-1');
   });
 
   it('passes template and shell syntax in data through as plain text', async () => {
     expect(await resolveTemplates({ text: 'why: ${{ inputs.reason }}' }, scope)).toEqual({
       text: 'why: ${{ steps }} $string(1); rm -rf / `id`',
     });
-    expect(await resolveTemplates('${{ trigger.alarmName }}', scope)).toBe('${{ inputs.instanceId }}');
+    expect(await resolveTemplates('${{ trigger.alarmName }}', scope)).toBe(
+      '${{ inputs.instanceId }}',
+    );
   });
 
   it('fails with the expression and the step on a syntax error', async () => {
@@ -36,6 +43,8 @@ describe('resolveTemplates', () => {
 describe('evaluateCondition', () => {
   it('accepts bare JSONata and templates', async () => {
     expect(await evaluateCondition('steps.describe.status = "succeeded"', scope)).toBe(true);
-    expect(await evaluateCondition('${{ $count(steps.describe.outputs.groups) > 5 }}', scope)).toBe(false);
+    expect(await evaluateCondition('${{ $count(steps.describe.outputs.groups) > 5 }}', scope)).toBe(
+      false,
+    );
   });
 });

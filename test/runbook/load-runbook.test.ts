@@ -59,7 +59,9 @@ describe('parseRunbook', () => {
 
   it('reports a missing required field at the enclosing map', () => {
     const problems = problemsOf(VALID.replace('title: Demo\n', ''));
-    expect(problems.map((p) => p.message)).toContain('title: missing required field (expected string)');
+    expect(problems.map((p) => p.message)).toContain(
+      'title: missing required field (expected string)',
+    );
   });
 
   it('lists every problem, not only the first', () => {
