@@ -168,5 +168,5 @@ export function replaceGeneratedSection(document: string, name: string, body: st
   const from = document.indexOf(begin);
   const to = document.indexOf(end);
   if (from < 0 || to < from) return document;
-  return `${document.slice(0, from + begin.length)}\n${body}\n${document.slice(to)}`;
+  return `${document.slice(0, from + begin.length)}\n\n${body}\n\n${document.slice(to)}`;
 }
