@@ -1,0 +1,301 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Application } from 'express';
+import type { AuditSink } from '../audit/index.js';
+import type { RoleMap, SlackConfig } from '../config/index.js';
+import type { RunDriver } from '../engine/index.js';
+import type { RunbookCatalog } from '../runbook/index.js';
+import { describeError } from '../shared/index.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { NOOP_CHATOPS_METRICS } from './chatops-metrics.js';
+import type { ChatOpsMetrics } from './chatops-metrics.js';
+import { ChatOpsError } from './errors.js';
+import { ApprovalHandler } from './interactions/approval-handler.js';
+import type { KeyValueStore } from './key-value-store.js';
+import { RunMessagePublisher } from './run-message-publisher.js';
+import { SlackRoleResolver } from './slack-role-resolver.js';
+import { SlashCommandHandler } from './slash-command-handler.js';
+import type { EphemeralPoster } from './slash-command-handler.js';
+import { toBoltLogger } from './to-bolt-logger.js';
+import {
+  ACTION_APPROVE,
+  ACTION_DENY,
+  DENY_REASON_FIELD,
+  VIEW_DENY_REASON,
+  parseApprovalRef,
+  toDenyReasonModal,
+} from './views/approval-message.js';
+
+/** Where Slack's HTTP requests arrive (commands, buttons and modals share it), by default. */
+export const DEFAULT_SLACK_EVENTS_PATH = '/slack/events';
+
+/** Options for {@link createSlackChatOps}. */
+export interface SlackChatOpsOptions {
+  /** Tokens, command name, API URL and default channel (from the environment). */
+  readonly slack: SlackConfig;
+  readonly driver: RunDriver;
+  readonly catalog: RunbookCatalog;
+  readonly roles: RoleMap;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Whether runs act on the simulated account (every message says so). */
+  readonly simulated: boolean;
+  /** Dedupe keys and message ids: memory, or Redis when several servers share the work. */
+  readonly store: KeyValueStore;
+  /**
+   * HTTP mode: the Express app that serves Slack's requests and the path they arrive on. The
+   * caller mounts its signature guard on that path first; Bolt verifies signatures again.
+   */
+  readonly http?: { readonly app: Application; readonly path?: string };
+  readonly metrics?: ChatOpsMetrics;
+  /** Least time between two updates of one run's message, in milliseconds. Default 1000. */
+  readonly minUpdateIntervalMs?: number;
+  /** Web API retries after network errors and 5xx (not 429, which the publisher handles). Default 3. */
+  readonly apiRetries?: number;
+  /** Web API request timeout, in milliseconds. Default 10,000. */
+  readonly apiTimeoutMs?: number;
+}
+
+/** The Slack side of a running firebreak. */
+export interface SlackChatOps {
+  readonly mode: 'http' | 'socket';
+  readonly app: App;
+  readonly publisher: RunMessagePublisher;
+  /** Connects (Socket Mode); HTTP mode is served by the caller's server. */
+  start(): Promise<void>;
+  /** Resolves once no Slack work is in flight (tests and shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function requireSetting(value: string | undefined, variable: string, why: string): string {
+  if (value) return value;
+  throw new ChatOpsError('SLACK_CONFIG_INVALID', `${variable} is not set; ${why}`);
+}
+
+function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'socket' } {
+  const { slack } = options;
+  const token = requireSetting(slack.botToken, 'SLACK_BOT_TOKEN', 'the bot cannot post without it');
+  const logger = toBoltLogger(options.logger);
+  const clientOptions = {
+    slackApiUrl: slack.apiUrl === undefined ? undefined : slack.apiUrl.replace(/\/?$/, '/'),
+    // 429s come back to the publisher, which waits on its own clock and loses nothing.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: options.apiRetries ?? 3, factor: 2, minTimeout: 500 },
+    timeout: options.apiTimeoutMs ?? 10_000,
+  };
+  if (slack.appToken) {
+    const app = new App({
+      token,
+      appToken: slack.appToken,
+      socketMode: true,
+      logger,
+      clientOptions,
+      convoStore: false,
+    });
+    return { app, mode: 'socket' };
+  }
+  const http = options.http;
+  if (!http)
+    throw new ChatOpsError('SLACK_CONFIG_INVALID', 'HTTP mode needs an HTTP server to mount on');
+  const signingSecret = requireSetting(
+    slack.signingSecret,
+    'SLACK_SIGNING_SECRET',
+    'requests from Slack cannot be verified',
+  );
+  const receiver = new ExpressReceiver({
+    signingSecret,
+    signatureVerification: true,
+    app: http.app,
+    endpoints: http.path ?? DEFAULT_SLACK_EVENTS_PATH,
+    logger,
+    // Acknowledge as soon as ack() is called: Slack wants an answer within three seconds.
+    processBeforeResponse: false,
+  });
+  const app = new App({ token, receiver, logger, clientOptions, convoStore: false });
+  return { app, mode: 'http' };
+}
+
+/**
+ * Builds the Slack Bolt app: the slash command, the approval buttons and the deny modal, and
+ * the publisher that keeps each run's message current. HTTP mode when no app token is set,
+ * Socket Mode (no public URL needed) when SLACK_APP_TOKEN is.
+ */
+export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
+  const { app, mode } = createApp(options);
+  const logger = options.logger.child({ component: 'chatops' });
+  const metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
+  const work = new Set<Promise<void>>();
+
+  // Wiring: one publisher, one role resolver, and the two handlers that use them.
+  const publisher = new RunMessagePublisher({
+    client: app.client,
+    store: options.store,
+    clock: options.clock,
+    logger,
+    defaultChannel: options.slack.defaultChannel,
+    minUpdateIntervalMs: options.minUpdateIntervalMs,
+    metrics,
+  });
+  const detach = publisher.attach(options.driver);
+  const roles = new SlackRoleResolver({
+    roles: options.roles,
+    clock: options.clock,
+    logger,
+    listUserGroups: async () => {
+      const result = await app.client.usergroups.list({ include_users: true });
+      return (result.usergroups ?? []).map((g) => ({
+        id: g.id ?? '',
+        handle: g.handle,
+        users: g.users,
+      }));
+    },
+  });
+  const postEphemeral: EphemeralPoster = async (channel, user, text) => {
+    try {
+      await app.client.chat.postEphemeral({ channel, user, text });
+      metrics.slackApiCall('chat.postEphemeral', 'ok');
+    } catch (error) {
+      metrics.slackApiCall('chat.postEphemeral', 'error');
+      logger.warn('ephemeral reply failed', {
+        channelId: channel,
+        slackUserId: user,
+        error: describeError(error),
+      });
+    }
+  };
+  const common = {
+    driver: options.driver,
+    roles,
+    audit: options.audit,
+    postEphemeral,
+    clock: options.clock,
+    logger,
+    metrics,
+  };
+  const commands = new SlashCommandHandler({
+    ...common,
+    catalog: options.catalog,
+    publisher,
+    dedupe: options.store,
+    command: options.slack.command,
+    simulated: options.simulated,
+  });
+  const approvals = new ApprovalHandler(common);
+
+  /** Runs work after the acknowledgement, never on the request. */
+  const later = (task: () => Promise<unknown>) => {
+    const promise = task()
+      .then(() => undefined)
+      .catch((error: unknown) =>
+        logger.error('slack work failed', { error: describeError(error) }),
+      );
+    work.add(promise);
+    void promise.finally(() => work.delete(promise));
+  };
+
+  // The slash command: answer in the acknowledgement, then do the work.
+  app.command(/.*/, async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const { command, ack, context } = args;
+    let reply: string;
+    try {
+      const outcome = await commands.handle({
+        teamId: command.team_id,
+        userId: command.user_id,
+        channelId: command.channel_id,
+        command: command.command,
+        text: command.text ?? '',
+        triggerId: command.trigger_id,
+        retryNum: context.retryNum,
+      });
+      reply = outcome.reply;
+      if (outcome.work) later(outcome.work);
+    } catch (error) {
+      logger.error('slash command failed', { error: describeError(error) });
+      reply = `:x: firebreak could not handle that (${describeError(error)}). Type \`${options.slack.command} help\`.`;
+    }
+    await ack({ response_type: 'ephemeral', text: reply });
+  });
+
+  // Approve: acknowledge, then decide.
+  app.action(ACTION_APPROVE, async ({ ack, body, action }) => {
+    await ack();
+    const ref = parseApprovalRef((action as { value?: string }).value);
+    if (!ref)
+      return logger.warn('approve button without a valid value', { slackUserId: body.user.id });
+    const channelId = body.channel?.id;
+    later(() =>
+      approvals.decide({ ref, slackUserId: body.user.id, channelId, decision: 'approve' }),
+    );
+  });
+
+  // Deny: ask for a reason first (views.open must follow the click within three seconds).
+  app.action(ACTION_DENY, async ({ ack, body, action, client }) => {
+    await ack();
+    const ref = parseApprovalRef((action as { value?: string }).value);
+    const triggerId = (body as { trigger_id?: string }).trigger_id;
+    if (!ref || !triggerId)
+      return logger.warn('deny button without a valid value', { slackUserId: body.user.id });
+    const channelId = body.channel?.id;
+    later(async () => {
+      const known = await approvals.checkKnown({
+        ref,
+        slackUserId: body.user.id,
+        channelId,
+        decision: 'deny',
+      });
+      if (!known) return;
+      await client.views.open({ trigger_id: triggerId, view: toDenyReasonModal(ref, channelId) });
+      metrics.slackApiCall('views.open', 'ok');
+    });
+  });
+
+  app.view(VIEW_DENY_REASON, async ({ ack, body, view }) => {
+    await ack();
+    const ref = parseApprovalRef(view.private_metadata);
+    const channelId = readChannelId(view.private_metadata);
+    const reason = view.state.values[DENY_REASON_FIELD]?.[DENY_REASON_FIELD]?.value ?? '';
+    if (!ref)
+      return logger.warn('deny modal without valid metadata', { slackUserId: body.user.id });
+    later(() =>
+      approvals.decide({ ref, slackUserId: body.user.id, channelId, decision: 'deny', reason }),
+    );
+  });
+
+  // Anything else (old buttons, other apps' modals): acknowledge so Slack shows no error.
+  app.action(/^(?!firebreak_)/, async ({ ack, body }) => {
+    await ack();
+    logger.info('ignored an interaction firebreak does not handle', { slackUserId: body.user.id });
+  });
+  app.view(/^(?!firebreak_)/, async ({ ack }) => ack());
+  app.error(async (error) => logger.error('bolt error', { error: describeError(error) }));
+
+  return {
+    mode,
+    app,
+    publisher,
+    start: async () => {
+      if (mode === 'socket') await app.start();
+    },
+    idle: async () => {
+      while (work.size > 0) await Promise.all([...work]);
+      await publisher.idle();
+      while (work.size > 0) await Promise.all([...work]);
+    },
+    stop: async () => {
+      detach();
+      publisher.close();
+      if (mode === 'socket') await app.stop();
+    },
+  };
+}
+
+function readChannelId(metadata: string | undefined): string | undefined {
+  try {
+    const value = JSON.parse(metadata ?? '') as { channelId?: unknown };
+    return typeof value.channelId === 'string' ? value.channelId : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,382 @@
+import { webApi } from '@slack/bolt';
+import type { RunDriver, RunState, StepState } from '../engine/index.js';
+import { isFinished } from '../engine/index.js';
+import { describeError } from '../shared/index.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { NOOP_CHATOPS_METRICS } from './chatops-metrics.js';
+import type { ChatOpsMetrics } from './chatops-metrics.js';
+import type { KeyValueStore } from './key-value-store.js';
+import { toApprovalMessage } from './views/approval-message.js';
+import { toRunMessage } from './views/run-message.js';
+import { toStepReply, toSummaryReply } from './views/thread-replies.js';
+
+/** Default least time between two `chat.update` calls for one run: one second. */
+export const DEFAULT_MIN_UPDATE_INTERVAL_MS = 1000;
+/** How long a run's channel and message ids are kept in the store: seven days. */
+export const RUN_MESSAGE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Thread replies sent together are cut at this length (Slack's text limit is 40,000). */
+const MAX_MERGED_REPLY_CHARS = 3500;
+/** Tries of a call that fails for a reason other than a rate limit. */
+const MAX_ATTEMPTS = 3;
+
+/** The part of the Slack Web API the publisher calls. */
+export interface SlackChatClient {
+  chat: Pick<webApi.WebClient['chat'], 'postMessage' | 'update'>;
+}
+
+/** Options for {@link RunMessagePublisher}. */
+export interface RunMessagePublisherOptions {
+  readonly client: SlackChatClient;
+  /** Where each run's channel and message timestamps live. */
+  readonly store: KeyValueStore;
+  /** Schedules coalesced updates and Retry-After waits. */
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Channel id for runs not started from Slack; without it those runs are not posted. */
+  readonly defaultChannel?: string;
+  /** Least time between two updates of one run's message, in milliseconds. Default 1000. */
+  readonly minUpdateIntervalMs?: number;
+  readonly metrics?: ChatOpsMetrics;
+}
+
+type OutboxItem =
+  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'approval'; readonly stepId: string };
+
+interface RunRecord {
+  readonly runId: string;
+  /** undefined: not looked up yet; null: this run is not posted anywhere. */
+  channel?: string | null;
+  messageTs?: string;
+  readonly approvalTs: Map<string, string>;
+  latest: RunState;
+  sentVersion: number;
+  lastUpdateAtMs: number;
+  readonly outbox: OutboxItem[];
+  attempts: number;
+  blockedUntilMs: number;
+  timer?: { atMs: number; cancel: () => void };
+  flushing?: Promise<void>;
+  dirty: boolean;
+}
+
+/** Keys under which a run's Slack location is stored. */
+export const toChannelKey = (runId: string) => `run:${runId}:channel`;
+const toMessageKey = (runId: string) => `run:${runId}:message`;
+
+/**
+ * Keeps one Slack message per run in step with the run: posts it on the first change, then
+ * updates it in place through `chat.update`, coalescing bursts (at most one update per
+ * `minUpdateIntervalMs`, always ending on the latest state). Step details, approval messages
+ * and the final summary go to the message's thread. A 429 holds every call for the run until
+ * its `Retry-After` has passed, then carries on where it stopped: nothing is dropped.
+ * @see https://docs.slack.dev/apis/web-api/rate-limits
+ */
+export class RunMessagePublisher {
+  private readonly records = new Map<string, RunRecord>();
+  private readonly minUpdateIntervalMs: number;
+  private readonly metrics: ChatOpsMetrics;
+
+  constructor(private readonly options: RunMessagePublisherOptions) {
+    this.minUpdateIntervalMs = options.minUpdateIntervalMs ?? DEFAULT_MIN_UPDATE_INTERVAL_MS;
+    this.metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
+  }
+
+  /** Follows every run of `driver`; returns the function that stops it. */
+  attach(driver: Pick<RunDriver, 'onChange'>): () => void {
+    return driver.onChange((state) => this.notify(state));
+  }
+
+  /** Records the channel a run belongs to; call before the run starts. */
+  async setChannel(runId: string, channelId: string): Promise<void> {
+    await this.options.store.set(toChannelKey(runId), channelId, RUN_MESSAGE_TTL_MS);
+  }
+
+  /** Takes a new state of a run. Cheap and synchronous: the Slack calls happen later. */
+  notify(state: RunState): void {
+    const record = this.records.get(state.runId);
+    if (!record) {
+      const fresh = this.createRecord(state);
+      this.queueChanges(fresh, undefined, state);
+      this.kick(fresh);
+      return;
+    }
+    if (state.version <= record.latest.version) return;
+    this.queueChanges(record, record.latest, state);
+    record.latest = state;
+    this.kick(record);
+  }
+
+  /** Resolves once no run has a call in flight (calls waiting on a timer do not count). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.records.values()].flatMap((r) => (r.flushing ? [r.flushing] : []));
+      if (busy.length === 0) return;
+      await Promise.all(busy);
+    }
+  }
+
+  /** Cancels pending timers (on shutdown). Queued updates are not sent. */
+  close(): void {
+    for (const record of this.records.values()) record.timer?.cancel();
+  }
+
+  private createRecord(state: RunState): RunRecord {
+    const record: RunRecord = {
+      runId: state.runId,
+      approvalTs: new Map(),
+      latest: state,
+      sentVersion: 0,
+      lastUpdateAtMs: Number.NEGATIVE_INFINITY,
+      outbox: [],
+      attempts: 0,
+      blockedUntilMs: 0,
+      dirty: false,
+    };
+    this.records.set(state.runId, record);
+    return record;
+  }
+
+  /** Turns the difference between two states into thread replies and approval messages. */
+  private queueChanges(record: RunRecord, before: RunState | undefined, after: RunState): void {
+    for (const step of after.steps) {
+      const old = before?.steps.find((s) => s.id === step.id);
+      if (this.approvalChanged(old, step)) this.queueApproval(record, step.id);
+      if (isStepDone(step) && !(old && isStepDone(old))) {
+        record.outbox.push({ kind: 'reply', text: toStepReply(step) });
+      }
+    }
+    if (isFinished(after) && !(before && isFinished(before))) {
+      record.outbox.push({ kind: 'reply', text: toSummaryReply(after) });
+    }
+  }
+
+  private approvalChanged(old: StepState | undefined, step: StepState): boolean {
+    if (!step.approval) return false;
+    const wasWaiting = old?.status === 'awaiting_approval';
+    if (step.status === 'awaiting_approval') {
+      return !wasWaiting || old?.approval?.decisions.length !== step.approval.decisions.length;
+    }
+    return wasWaiting;
+  }
+
+  private queueApproval(record: RunRecord, stepId: string): void {
+    // One queued item per approval is enough: it is rendered from the latest state when sent.
+    const queued = record.outbox.some((i) => i.kind === 'approval' && i.stepId === stepId);
+    if (!queued) record.outbox.push({ kind: 'approval', stepId });
+  }
+
+  private kick(record: RunRecord): void {
+    if (record.flushing) {
+      record.dirty = true;
+      return;
+    }
+    record.flushing = this.flush(record).finally(() => {
+      record.flushing = undefined;
+      if (record.dirty) this.kick(record);
+      else this.forgetIfDone(record);
+    });
+  }
+
+  private schedule(record: RunRecord, atMs: number): void {
+    if (record.timer && record.timer.atMs <= atMs) return;
+    record.timer?.cancel();
+    const cancel = this.options.clock.setTimer(atMs, () => {
+      record.timer = undefined;
+      this.kick(record);
+    });
+    record.timer = { atMs, cancel };
+  }
+
+  private async flush(record: RunRecord): Promise<void> {
+    for (;;) {
+      record.dirty = false;
+      const now = this.options.clock.now();
+      if (record.blockedUntilMs > now) return this.schedule(record, record.blockedUntilMs);
+      const next = await this.nextCall(record, now);
+      if (next === 'idle') return;
+      if (typeof next === 'number') return this.schedule(record, next);
+      await this.attempt(record, next.method, next.call);
+    }
+  }
+
+  /** The next Slack call for the run, the time to wait for, or idle. */
+  private async nextCall(
+    record: RunRecord,
+    now: number,
+  ): Promise<'idle' | number | { method: string; call: () => Promise<void> }> {
+    const channel = await this.resolveChannel(record);
+    if (channel === null) {
+      record.outbox.length = 0;
+      return 'idle';
+    }
+    if (record.messageTs === undefined) {
+      return { method: 'chat.postMessage', call: () => this.postRunMessage(record, channel) };
+    }
+    const item = record.outbox[0];
+    if (item)
+      return { method: 'chat.postMessage', call: () => this.sendItem(record, channel, item) };
+    if (record.latest.version <= record.sentVersion) return 'idle';
+    const dueAtMs = record.lastUpdateAtMs + this.minUpdateIntervalMs;
+    if (dueAtMs > now) return dueAtMs;
+    return { method: 'chat.update', call: () => this.updateRunMessage(record, channel) };
+  }
+
+  private async resolveChannel(record: RunRecord): Promise<string | null> {
+    if (record.channel !== undefined) return record.channel;
+    const { store, defaultChannel } = this.options;
+    record.channel = (await store.get(toChannelKey(record.runId))) ?? defaultChannel ?? null;
+    const ts = await store.get(toMessageKey(record.runId));
+    if (ts !== undefined) record.messageTs = ts;
+    return record.channel;
+  }
+
+  private async postRunMessage(record: RunRecord, channel: string): Promise<void> {
+    const state = record.latest;
+    const message = toRunMessage(state, this.options.clock.now());
+    const result = await this.options.client.chat.postMessage({ channel, ...message });
+    record.messageTs = requireTs(result.ts);
+    record.sentVersion = state.version;
+    record.lastUpdateAtMs = this.options.clock.now();
+    await this.options.store.set(toMessageKey(record.runId), record.messageTs, RUN_MESSAGE_TTL_MS);
+  }
+
+  private async updateRunMessage(record: RunRecord, channel: string): Promise<void> {
+    const state = record.latest;
+    const ts = requireTs(record.messageTs);
+    await this.options.client.chat.update({
+      channel,
+      ts,
+      ...toRunMessage(state, this.options.clock.now()),
+    });
+    record.sentVersion = state.version;
+    record.lastUpdateAtMs = this.options.clock.now();
+  }
+
+  private async sendItem(record: RunRecord, channel: string, item: OutboxItem): Promise<void> {
+    const threadTs = requireTs(record.messageTs);
+    if (item.kind === 'approval') {
+      await this.sendApproval(record, channel, threadTs, item.stepId);
+      record.outbox.shift();
+      return;
+    }
+    const batch = takeReplies(record.outbox);
+    await this.options.client.chat.postMessage({ channel, thread_ts: threadTs, text: batch.text });
+    record.outbox.splice(0, batch.count);
+  }
+
+  private async sendApproval(record: RunRecord, channel: string, threadTs: string, stepId: string) {
+    const step = record.latest.steps.find((s) => s.id === stepId);
+    if (!step?.approval) return;
+    const message = toApprovalMessage(record.latest, step);
+    const ts = record.approvalTs.get(stepId);
+    if (ts !== undefined) {
+      await this.options.client.chat.update({ channel, ts, ...message });
+      return;
+    }
+    // Broadcast so the buttons show in the channel, not only in the thread.
+    const result = await this.options.client.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      reply_broadcast: true,
+      ...message,
+    });
+    record.approvalTs.set(stepId, requireTs(result.ts));
+  }
+
+  /** Runs one call; a 429 blocks the run until Retry-After, other failures retry then give up. */
+  private async attempt(
+    record: RunRecord,
+    method: string,
+    call: () => Promise<void>,
+  ): Promise<void> {
+    const log = this.options.logger;
+    try {
+      await call();
+      record.attempts = 0;
+      this.metrics.slackApiCall(method, 'ok');
+    } catch (error) {
+      const now = this.options.clock.now();
+      if (isRateLimited(error)) {
+        const waitMs = Math.max(1, error.retryAfter) * 1000;
+        record.blockedUntilMs = now + waitMs;
+        this.metrics.slackApiCall(method, 'rate_limited');
+        log.warn('slack rate limit; holding this run’s messages', {
+          runId: record.runId,
+          method,
+          waitMs,
+        });
+        return;
+      }
+      this.metrics.slackApiCall(method, 'error');
+      record.attempts += 1;
+      if (record.attempts < MAX_ATTEMPTS) {
+        record.blockedUntilMs = now + 1000 * record.attempts;
+        log.warn('slack call failed; will retry', {
+          runId: record.runId,
+          method,
+          error: describeError(error),
+        });
+        return;
+      }
+      record.attempts = 0;
+      this.giveUp(record, method, error);
+    }
+  }
+
+  private giveUp(record: RunRecord, method: string, error: unknown): void {
+    const fields = { runId: record.runId, method, error: describeError(error) };
+    if (record.messageTs === undefined) {
+      // The run message itself cannot be posted (channel gone, bot not invited): stop trying.
+      this.options.logger.error(
+        'cannot post the run message; not following this run in Slack',
+        fields,
+      );
+      record.channel = null;
+      return;
+    }
+    if (record.outbox.length > 0) {
+      this.options.logger.error('slack call failed repeatedly; skipped it', fields);
+      record.outbox.shift();
+      return;
+    }
+    this.options.logger.error('slack update failed repeatedly; will send the next change', fields);
+    record.sentVersion = record.latest.version;
+  }
+
+  private forgetIfDone(record: RunRecord): void {
+    const settled = record.outbox.length === 0 && record.latest.version <= record.sentVersion;
+    if ((isFinished(record.latest) && settled && !record.timer) || record.channel === null) {
+      this.records.delete(record.runId);
+    }
+  }
+}
+
+function isStepDone(step: StepState): boolean {
+  return ['succeeded', 'failed', 'skipped', 'denied'].includes(step.status);
+}
+
+function takeReplies(outbox: readonly OutboxItem[]): { text: string; count: number } {
+  const texts: string[] = [];
+  let length = 0;
+  for (const item of outbox) {
+    if (item.kind !== 'reply') break;
+    if (texts.length > 0 && length + item.text.length > MAX_MERGED_REPLY_CHARS) break;
+    texts.push(item.text);
+    length += item.text.length + 1;
+  }
+  return { text: texts.join('\n'), count: texts.length };
+}
+
+function requireTs(ts: string | undefined): string {
+  if (ts === undefined) throw new Error('Slack answered without a message ts');
+  return ts;
+}
+
+function isRateLimited(error: unknown): error is webApi.WebAPIRateLimitedError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === webApi.ErrorCode.RateLimitedError
+  );
+}

@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+import type { AuditSink } from '../audit/index.js';
+import type { RunDriver, RunState } from '../engine/index.js';
+import { isFinished } from '../engine/index.js';
+import { resolveInputs } from '../runbook/index.js';
+import type { RunbookCatalog, RunbookDocument } from '../runbook/index.js';
+import { createRunId, describeError, FirebreakError } from '../shared/index.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { NOOP_CHATOPS_METRICS } from './chatops-metrics.js';
+import type { ChatOpsMetrics } from './chatops-metrics.js';
+import { ChatOpsError } from './errors.js';
+import type { KeyValueStore } from './key-value-store.js';
+import { parseCommandInputs, parseCommandText } from './parse-command-text.js';
+import type { SlackRoleResolver } from './slack-role-resolver.js';
+import { toHelpText, toRunbookList, toRunStatus, toRunsInFlight } from './views/command-replies.js';
+import { toAccountLabel, escapeSlackText } from './views/slack-text.js';
+
+/** How long a slash command's trigger id is remembered against Slack retries: 15 minutes. */
+export const DEFAULT_COMMAND_DEDUPE_TTL_MS = 15 * 60 * 1000;
+
+/** A slash command as Slack sends it, reduced to what firebreak uses. */
+export interface SlashCommandInput {
+  readonly teamId: string;
+  readonly userId: string;
+  readonly channelId: string;
+  /** The command as typed (`/ir`); commands other than ours are answered with help. */
+  readonly command: string;
+  readonly text: string;
+  /** Unique per invocation, and the same on Slack's retries of it. */
+  readonly triggerId?: string;
+  /** `X-Slack-Retry-Num`, when Slack is retrying. */
+  readonly retryNum?: number;
+}
+
+/** What to answer at once (ephemeral), and the work to do after answering. */
+export interface CommandOutcome {
+  readonly reply: string;
+  readonly work?: () => Promise<void>;
+}
+
+/** Tells one user something only they see. */
+export type EphemeralPoster = (channelId: string, userId: string, text: string) => Promise<void>;
+
+/** Options for {@link SlashCommandHandler}. */
+export interface SlashCommandHandlerOptions {
+  readonly driver: RunDriver;
+  readonly catalog: RunbookCatalog;
+  readonly roles: Pick<SlackRoleResolver, 'rolesOf'>;
+  readonly audit: AuditSink;
+  /** Records which channel a new run's message goes to. */
+  readonly publisher: { setChannel(runId: string, channelId: string): Promise<void> };
+  /** Remembers trigger ids so that a retried command starts nothing new. */
+  readonly dedupe: KeyValueStore;
+  readonly postEphemeral: EphemeralPoster;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Our slash command, e.g. `/ir`. */
+  readonly command: string;
+  /** Whether runs act on the simulated account (said in every reply that starts one). */
+  readonly simulated: boolean;
+  /** How long trigger ids are remembered, in milliseconds. Default 15 minutes. */
+  readonly dedupeTtlMs?: number;
+  readonly metrics?: ChatOpsMetrics;
+}
+
+/**
+ * The slash command router. Its answer is cheap to compute (parse, look up, check roles) so
+ * it goes back in Slack's acknowledgement; anything that changes a run happens in `work`,
+ * after the acknowledgement, so Slack's three-second limit is never at risk.
+ */
+export class SlashCommandHandler {
+  private readonly metrics: ChatOpsMetrics;
+
+  constructor(private readonly options: SlashCommandHandlerOptions) {
+    this.metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
+  }
+
+  /** Parses and answers one command; errors become replies that say what to type instead. */
+  async handle(input: SlashCommandInput): Promise<CommandOutcome> {
+    const { command } = this.options;
+    if (input.command !== command) {
+      return { reply: `firebreak answers \`${command}\`. Type \`${command} help\`.` };
+    }
+    try {
+      return await this.route(input);
+    } catch (error) {
+      if (error instanceof FirebreakError) {
+        this.metrics.requestRefused(error.code);
+        return { reply: `:warning: ${escapeSlackText(error.message)}` };
+      }
+      throw error;
+    }
+  }
+
+  private async route(input: SlashCommandInput): Promise<CommandOutcome> {
+    const { catalog, command, driver } = this.options;
+    const parsed = parseCommandText(input.text, command);
+    switch (parsed.kind) {
+      case 'help':
+        return { reply: toHelpText(command) };
+      case 'list':
+        return { reply: toRunbookList(catalog.list(), command) };
+      case 'run':
+        return this.startRun(input, this.findRunbook(parsed.runbook), parsed.inputs);
+      case 'shortcut': {
+        const runbook = this.findShortcut(parsed.word);
+        const usage = `\`${command} ${parsed.word} key=value ...\``;
+        return this.startRun(input, runbook, parseCommandInputs(parsed.args, usage));
+      }
+      case 'plan':
+        this.findRunbook(parsed.runbook);
+        return {
+          reply: notYet(
+            `${command} plan`,
+            'plans (what a run would change, without changing it)',
+            command,
+          ),
+        };
+      case 'undo':
+        return { reply: notYet(`${command} undo`, 'undo of a finished run', command) };
+      case 'status': {
+        const nowMs = this.options.clock.now();
+        if (parsed.runId !== undefined) {
+          return { reply: toRunStatus(await this.findRun(parsed.runId), nowMs) };
+        }
+        return { reply: toRunsInFlight(await driver.listRuns(), command, nowMs) };
+      }
+      case 'abort':
+        return this.abortRun(input, await this.findRun(parsed.runId), parsed.reason);
+    }
+  }
+
+  private findRunbook(name: string): RunbookDocument {
+    const runbook = this.options.catalog.find(name);
+    if (runbook) return runbook;
+    const known =
+      this.options.catalog
+        .list()
+        .map((r) => r.name)
+        .join(', ') || 'none';
+    throw new ChatOpsError(
+      'SLACK_COMMAND_INVALID',
+      `There is no runbook "${name}" (known: ${known}). Type \`${this.options.command} list\`.`,
+    );
+  }
+
+  private findShortcut(word: string): RunbookDocument {
+    const runbook = this.options.catalog
+      .list()
+      .find((r) => r.triggers.some((t) => t.command === word));
+    if (runbook) return runbook;
+    const { command } = this.options;
+    throw new ChatOpsError(
+      'SLACK_COMMAND_INVALID',
+      `"${word}" is not a command. Type \`${command} help\` (or \`${command} run <runbook> key=value ...\`).`,
+    );
+  }
+
+  private async findRun(runId: string): Promise<RunState> {
+    const run = await this.options.driver.getRun(runId);
+    if (run) return run;
+    throw new ChatOpsError(
+      'SLACK_COMMAND_INVALID',
+      `There is no run "${runId}". Type \`${this.options.command} status\` to see runs in flight.`,
+    );
+  }
+
+  private async startRun(
+    input: SlashCommandInput,
+    runbook: RunbookDocument,
+    inputs: Record<string, string>,
+  ): Promise<CommandOutcome> {
+    const roles = await this.options.roles.rolesOf(input.userId);
+    const allowed = runbook.permissions?.run;
+    if (roles.length === 0 || (allowed && !allowed.some((r) => roles.includes(r)))) {
+      const needs = allowed?.join(', ') ?? 'any firebreak role';
+      return this.refuse(
+        input,
+        'RUN_NOT_ALLOWED',
+        `You need one of these roles to run ${runbook.name}: ${needs}. Ask an IR lead to add you to the role map.`,
+      );
+    }
+    try {
+      resolveInputs(runbook, inputs);
+    } catch (error) {
+      const names = Object.keys(runbook.inputs)
+        .map((n) => `${n}=…`)
+        .join(' ');
+      const usage = `\`${this.options.command} run ${runbook.name} ${names}\``;
+      throw new ChatOpsError('SLACK_COMMAND_INVALID', `${describeError(error)}. Type ${usage}`, {
+        cause: error,
+      });
+    }
+
+    const runId = toCommandRunId(input);
+    const where = toAccountLabel({ simulated: this.options.simulated });
+    const retry = input.retryNum ? ' (Slack retried this command; it runs once)' : '';
+    const reply = `:rocket: Starting *${runbook.name}* as \`${runId}\` on the ${where}; progress follows in this channel.${retry}`;
+    return { reply, work: () => this.launch(input, runbook.name, inputs, runId) };
+  }
+
+  private async launch(
+    input: SlashCommandInput,
+    runbookId: string,
+    inputs: Record<string, string>,
+    runId: string,
+  ): Promise<void> {
+    const { dedupe, driver, logger, publisher } = this.options;
+    if (input.triggerId !== undefined) {
+      const key = `slack:command:${input.teamId}:${input.triggerId}`;
+      const ttlMs = this.options.dedupeTtlMs ?? DEFAULT_COMMAND_DEDUPE_TTL_MS;
+      const claim = await dedupe.claim(key, runId, ttlMs);
+      if (!claim.claimed) {
+        logger.info('slash command already handled; not starting it again', {
+          runId: claim.value,
+          retryNum: input.retryNum,
+        });
+        this.metrics.requestRefused('SLACK_RETRY_DUPLICATE');
+        return;
+      }
+    }
+    await publisher.setChannel(runId, input.channelId);
+    try {
+      await driver.startRun({
+        runbookId,
+        inputs,
+        requester: input.userId,
+        trigger: { source: 'slack' },
+        runId,
+      });
+    } catch (error) {
+      logger.error('run could not start', { runId, runbookId, error: describeError(error) });
+      const text = `:x: \`${runId}\` (${runbookId}) could not start: ${escapeSlackText(describeError(error))}`;
+      await this.options.postEphemeral(input.channelId, input.userId, text);
+    }
+  }
+
+  private async abortRun(
+    input: SlashCommandInput,
+    run: RunState,
+    reason: string,
+  ): Promise<CommandOutcome> {
+    if (isFinished(run)) {
+      const text = `\`${run.runId}\` is already ${run.status}; there is nothing to abort. Type \`${this.options.command} status\`.`;
+      return { reply: text };
+    }
+    const roles = await this.options.roles.rolesOf(input.userId);
+    const runbook = this.options.catalog.find(run.runbookId);
+    const mayAbort = runbook?.permissions?.approve ?? runbook?.permissions?.run;
+    const allowed =
+      input.userId === run.requester ||
+      (roles.length > 0 && (!mayAbort || mayAbort.some((r) => roles.includes(r))));
+    if (!allowed) {
+      const needs = mayAbort?.join(', ') ?? 'any firebreak role';
+      return this.refuse(
+        input,
+        'ABORT_NOT_ALLOWED',
+        `Only the requester or someone with one of these roles may abort ${run.runId}: ${needs}.`,
+        run.runId,
+      );
+    }
+    const work = async () => {
+      const outcome = await this.options.driver.abort(run.runId, input.userId, reason);
+      if (outcome.accepted) return;
+      const text = `:warning: \`${run.runId}\` was not aborted: ${escapeSlackText(outcome.refusal.message)}`;
+      await this.options.postEphemeral(input.channelId, input.userId, text);
+    };
+    return {
+      reply: `:octagonal_sign: Aborting \`${run.runId}\`: ${escapeSlackText(reason)}`,
+      work,
+    };
+  }
+
+  private async refuse(
+    input: SlashCommandInput,
+    code: string,
+    message: string,
+    runId?: string,
+  ): Promise<CommandOutcome> {
+    this.metrics.requestRefused(code);
+    this.options.logger.warn('slash command refused', { code, slackUserId: input.userId, runId });
+    await this.options.audit.append({
+      type: 'request.refused',
+      runId,
+      actor: input.userId,
+      data: {
+        source: 'slack',
+        code,
+        reason: message,
+        channelId: input.channelId,
+        teamId: input.teamId,
+      },
+    });
+    return { reply: `:no_entry: ${escapeSlackText(message)}` };
+  }
+}
+
+function notYet(what: string, feature: string, command: string): string {
+  return `\`${what}\` is not available yet: ${feature} arrive with issue 5. For now, \`${command} run\` asks for approval before every step that changes anything.`;
+}
+
+/**
+ * The run id of a slash command: derived from its trigger id, so that Slack's retries of one
+ * command name the same run (and the acknowledgement can name it before the run exists).
+ */
+export function toCommandRunId(input: Pick<SlashCommandInput, 'teamId' | 'triggerId'>): string {
+  if (input.triggerId === undefined) return createRunId();
+  const digest = createHash('sha256').update(`${input.teamId}:${input.triggerId}`).digest('hex');
+  return `run-${digest.slice(0, 12)}`;
+}

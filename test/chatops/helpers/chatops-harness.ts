@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActionRegistry, coreActions } from '../../../src/actions/index.js';
+import { MemoryAuditLog } from '../../../src/audit/index.js';
+import type { AwsClients } from '../../../src/aws/index.js';
+import { MemoryKeyValueStore } from '../../../src/chatops/index.js';
+import { RoleMap } from '../../../src/config/index.js';
+import type { RunState } from '../../../src/engine/index.js';
+import { InProcessDriver } from '../../../src/queue/index.js';
+import { RunbookCatalog } from '../../../src/runbook/index.js';
+import { createFirebreakServer } from '../../../src/server/index.js';
+import type { FirebreakServer } from '../../../src/server/index.js';
+import {
+  createSilentLogger,
+  createSequentialIds,
+  VirtualClock,
+} from '../../../src/shared/index.js';
+import { FakeSlackApi } from './fake-slack-api.js';
+
+/** Signing secret of the test app. */
+export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+const CONTAIN_RUNBOOK = `
+name: contain-test
+title: Contain a test host
+severity: high
+inputs:
+  target: { type: string, description: the host }
+triggers:
+  - command: contain
+permissions: { run: [responder, ir-lead], approve: [ir-lead] }
+phases:
+  detect:
+    - id: look
+      action: note
+      with: { text: "looking at \${{ inputs.target }}" }
+  contain:
+    - id: isolate
+      action: note
+      with: { text: "isolating \${{ inputs.target }}" }
+      approval: { roles: [ir-lead], min: 1, deadline: 15m }
+  recover:
+    - id: record
+      action: note
+      with: { text: done }
+`;
+
+const TWO_KEY_RUNBOOK = `
+name: two-key
+title: Needs two approvers
+severity: critical
+inputs: {}
+permissions: { run: [responder], approve: [ir-lead] }
+phases:
+  contain:
+    - id: gate
+      action: approval
+      approval: { roles: [ir-lead], min: 2, deadline: 1h }
+`;
+
+/** Everything a Slack test needs, on loopback, with a virtual clock for runs and pacing. */
+export interface ChatOpsHarness {
+  readonly slack: FakeSlackApi;
+  readonly server: FirebreakServer;
+  readonly driver: InProcessDriver;
+  readonly audit: MemoryAuditLog;
+  readonly clock: VirtualClock;
+  /** The Slack path of the server. */
+  readonly slackUrl: string;
+  readonly baseUrl: string;
+  /** Now on the test clock, in Unix seconds (to sign requests with). */
+  nowS(): number;
+  /** Waits for runs and Slack calls to settle (not for timers: advance the clock for those). */
+  settle(): Promise<void>;
+  runs(): Promise<RunState[]>;
+  close(): Promise<void>;
+}
+
+/** Options for {@link startChatOpsHarness}. */
+export interface HarnessOptions {
+  readonly minUpdateIntervalMs?: number;
+}
+
+const noAws = new Proxy({ simulated: true, region: 'us-east-1' } as AwsClients, {
+  get(target, name) {
+    if (name in target) return target[name as keyof AwsClients];
+    return () => {
+      throw new Error('these tests use no AWS');
+    };
+  },
+});
+
+export async function startChatOpsHarness(options: HarnessOptions = {}): Promise<ChatOpsHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-chatops-'));
+  writeFileSync(join(dir, 'contain-test.yaml'), CONTAIN_RUNBOOK);
+  writeFileSync(join(dir, 'two-key.yaml'), TWO_KEY_RUNBOOK);
+  const slack = new FakeSlackApi();
+  await slack.start();
+
+  const clock = new VirtualClock(Date.now());
+  const logger = createSilentLogger();
+  const audit = new MemoryAuditLog(clock);
+  const catalog = RunbookCatalog.load([dir]);
+  const roles = new RoleMap({
+    'ir-lead': ['ULEAD', 'ULEAD2', 'SLEADS'],
+    responder: ['UREQ', 'ULEAD'],
+  });
+  const driver = new InProcessDriver({
+    catalog,
+    actions: new ActionRegistry(coreActions),
+    aws: noAws,
+    audit,
+    clock,
+    logger,
+    createRunId: createSequentialIds('run'),
+  });
+  const server = createFirebreakServer({
+    slack: {
+      signingSecret: TEST_SIGNING_SECRET,
+      botToken: 'xoxb-test',
+      command: '/ir',
+      apiUrl: slack.url,
+    },
+    driver,
+    catalog,
+    roles,
+    audit,
+    clock,
+    logger,
+    simulated: true,
+    store: new MemoryKeyValueStore(clock),
+    minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0,
+    apiRetries: 0,
+    collectProcessMetrics: false,
+  });
+  const port = await server.start(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await driver.idle();
+      await server.chatops?.idle();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return {
+    slack,
+    server,
+    driver,
+    audit,
+    clock,
+    slackUrl: `${baseUrl}/slack/events`,
+    baseUrl,
+    nowS: () => Math.floor(clock.now() / 1000),
+    settle,
+    runs: () => driver.listRuns(),
+    close: async () => {
+      await server.stop();
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
