@@ -16,7 +16,10 @@ export type AuditEventType =
   | 'trigger.received'
   | 'trigger.matched'
   | 'trigger.refused'
-  | 'request.refused';
+  | 'request.refused'
+  | 'lock.waiting'
+  | 'lock.acquired'
+  | 'lock.released';
 
 /** What a component asks the audit log to record. */
 export interface AuditEntry {

@@ -5,3 +5,10 @@ export type { ChainVerification } from './verify-chain.js';
 export { FileAuditLog, MemoryAuditLog } from './file-audit-log.js';
 export type { FileAuditLogOptions } from './file-audit-log.js';
 export { AuditChainBrokenError } from './errors.js';
+export { RedisAuditLog, AUDIT_LUA_FUNCTIONS } from './redis-audit-log.js';
+export type {
+  AuditWrite,
+  ChainTail,
+  RedisAuditLogOptions,
+  SealedAuditBatch,
+} from './redis-audit-log.js';

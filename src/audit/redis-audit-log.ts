@@ -1,0 +1,234 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { Clock } from '../shared/index.js';
+import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
+import { GENESIS_HASH, sealRecord } from './hash-chain.js';
+import { verifyChainLines } from './verify-chain.js';
+import type { ChainVerification } from './verify-chain.js';
+
+/** Where the chain ends: the last record's number and hash (0 and the genesis hash when empty). */
+export interface ChainTail {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** Entries sealed onto a known tail, ready for a script to write atomically. */
+export interface SealedAuditBatch {
+  readonly expected: ChainTail;
+  readonly next: ChainTail;
+  readonly lines: readonly string[];
+  readonly records: readonly AuditRecord[];
+}
+
+/**
+ * One write that carries audit entries, possibly with other keys in the same Lua script (the run
+ * store writes a run's state and its audit records together). The script must start with
+ * {@link AUDIT_LUA_FUNCTIONS}' `audit_check` and answer `{'tail', seq, hash}` when the chain moved.
+ */
+export interface AuditWrite<T> {
+  readonly entries: readonly AuditEntry[];
+  /** Adds the script call for `batch` to the pipeline. */
+  queue(pipeline: ChainableCommander, batch: SealedAuditBatch): void;
+  /** Reads the script's reply (not called for `tail` replies). `wrote` says whether lines landed. */
+  settle(reply: unknown[], batch: SealedAuditBatch): { wrote: boolean; value: T };
+}
+
+/**
+ * Lua helpers shared by every script that appends to the chain. `audit_check` returns nil when
+ * the tail is the one the batch was sealed on; `audit_write` adds the lines and moves the tail.
+ */
+export const AUDIT_LUA_FUNCTIONS = `
+local function audit_check(tailKey, expectedSeq, expectedHash)
+  local tail = redis.call('HMGET', tailKey, 'seq', 'hash')
+  local seq = tonumber(tail[1]) or 0
+  local hash = tail[2] or '${GENESIS_HASH}'
+  if seq ~= tonumber(expectedSeq) or hash ~= expectedHash then return {seq, hash} end
+  return nil
+end
+local function audit_write(streamKey, tailKey, argv, firstLine, newSeq, newHash)
+  for i = firstLine, #argv do redis.call('XADD', streamKey, '*', 'r', argv[i]) end
+  redis.call('HSET', tailKey, 'seq', newSeq, 'hash', newHash)
+end
+`;
+
+// KEYS: stream, tail. ARGV: expectedSeq, expectedHash, newSeq, newHash, lines...
+const APPEND_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
+local moved = audit_check(KEYS[2], ARGV[1], ARGV[2])
+if moved then return {'tail', moved[1], moved[2]} end
+audit_write(KEYS[1], KEYS[2], ARGV, 5, ARGV[3], ARGV[4])
+return {'ok'}
+`;
+
+/** Options for {@link RedisAuditLog}. */
+export interface RedisAuditLogOptions {
+  /** A connection this log may share; it issues only plain commands and scripts on it. */
+  redis: Redis;
+  /** Key prefix, e.g. `firebreak`; the log lives at `<prefix>:audit` and `<prefix>:audit:tail`. */
+  prefix: string;
+  clock: Clock;
+  /** Marks every record as describing the simulated account. */
+  simulated: boolean;
+}
+
+interface Pending {
+  write: AuditWrite<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The shared audit log of every worker: one Redis stream holding one hash chain, in the same
+ * sealed JSON lines as {@link FileAuditLog}. Appends are compare-and-set on the chain's tail,
+ * inside a Lua script, so records from several processes never fork the chain; a process whose
+ * view of the tail is old reseals and retries. Writes queued while one is in flight go out
+ * together in one pipeline (group commit).
+ */
+export class RedisAuditLog implements AuditSink {
+  /** The stream of sealed lines (field `r`). */
+  readonly streamKey: string;
+  /** Hash with the chain's last `seq` and `hash`. */
+  readonly tailKey: string;
+  private tail: ChainTail | undefined;
+  private pending: Pending[] = [];
+  private draining = false;
+
+  constructor(private readonly options: RedisAuditLogOptions) {
+    this.streamKey = `${options.prefix}:audit`;
+    this.tailKey = `${options.prefix}:audit:tail`;
+    options.redis.defineCommand('firebreakAuditAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+  }
+
+  async append(entry: AuditEntry): Promise<AuditRecord> {
+    const records = await this.appendMany([entry]);
+    return records[0] as AuditRecord;
+  }
+
+  /** Appends entries as consecutive records. */
+  appendMany(entries: readonly AuditEntry[]): Promise<readonly AuditRecord[]> {
+    return this.write<readonly AuditRecord[]>({
+      entries,
+      queue: (pipeline, batch) => {
+        const tail = [batch.expected.seq, batch.expected.hash, batch.next.seq, batch.next.hash];
+        const call = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
+        call['firebreakAuditAppend']?.(this.streamKey, this.tailKey, ...tail, ...batch.lines);
+      },
+      settle: (_reply, batch) => ({ wrote: true, value: batch.records }),
+    });
+  }
+
+  /** Runs a write that carries audit entries; resolves with what its `settle` returns. */
+  write<T>(write: AuditWrite<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Every sealed line, oldest first, in pages of `pageSize`. */
+  async *lines(pageSize = 1000): AsyncGenerator<string> {
+    let start = '-';
+    for (;;) {
+      const page = await this.options.redis.xrange(this.streamKey, start, '+', 'COUNT', pageSize);
+      for (const [, fields] of page) yield fields[1] ?? '';
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return;
+      start = `(${last[0]}`;
+    }
+  }
+
+  /** Checks the whole chain as `firebreak audit verify` checks a file. */
+  async verify(): Promise<ChainVerification> {
+    const all: string[] = [];
+    for await (const line of this.lines()) all.push(line);
+    return verifyChainLines(all);
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const round = this.pending;
+        this.pending = [];
+        const retry = await this.flush(round);
+        this.pending = [...retry, ...this.pending];
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Sends one pipeline of writes; returns those to reseal because the chain moved. */
+  private async flush(round: Pending[]): Promise<Pending[]> {
+    let tail: ChainTail;
+    try {
+      tail = this.tail ?? (await this.readTail());
+    } catch (error) {
+      for (const item of round) item.reject(error);
+      return [];
+    }
+    const pipeline = this.options.redis.pipeline();
+    const batches = round.map((item) => {
+      const batch = this.seal(item.write.entries, tail);
+      tail = batch.next;
+      item.write.queue(pipeline, batch);
+      return batch;
+    });
+
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      this.tail = undefined;
+      for (const item of round) item.reject(error);
+      return [];
+    }
+    return this.settle(round, batches, replies ?? []);
+  }
+
+  private settle(round: Pending[], batches: SealedAuditBatch[], replies: [Error | null, unknown][]) {
+    const retry: Pending[] = [];
+    for (const [index, item] of round.entries()) {
+      const batch = batches[index] as SealedAuditBatch;
+      const [error, reply] = replies[index] ?? [new Error('no reply from Redis'), undefined];
+      if (error) {
+        this.tail = undefined;
+        item.reject(error);
+        continue;
+      }
+      const fields = reply as unknown[];
+      if (fields[0] === 'tail') {
+        // Another process appended first (or an earlier write of this round did not land).
+        this.tail = { seq: Number(fields[1]), hash: String(fields[2]) };
+        retry.push(item);
+        continue;
+      }
+      try {
+        const settled = item.write.settle(fields, batch);
+        if (settled.wrote) this.tail = batch.next;
+        item.resolve(settled.value);
+      } catch (settleError) {
+        item.reject(settleError);
+      }
+    }
+    return retry;
+  }
+
+  private seal(entries: readonly AuditEntry[], on: ChainTail): SealedAuditBatch {
+    const time = new Date(this.options.clock.now()).toISOString();
+    const lines: string[] = [];
+    const records: AuditRecord[] = [];
+    let tail = on;
+    for (const entry of entries) {
+      const link = { seq: tail.seq + 1, prevHash: tail.hash, time, simulated: this.options.simulated };
+      const { record, line } = sealRecord(entry, link);
+      lines.push(line);
+      records.push(record);
+      tail = { seq: record.seq, hash: record.hash };
+    }
+    return { expected: on, next: tail, lines, records };
+  }
+
+  private async readTail(): Promise<ChainTail> {
+    const [seq, hash] = await this.options.redis.hmget(this.tailKey, 'seq', 'hash');
+    return { seq: Number(seq ?? 0), hash: hash ?? GENESIS_HASH };
+  }
+}
