@@ -20,6 +20,12 @@ export interface ActionContext {
   readonly stepId: string;
   /** 1 on first delivery; higher when the step is retried or redelivered. */
   readonly attempt: number;
+  /**
+   * True when this delivery may repeat one whose action already began (a stalled job, a killed
+   * worker): `check-then-act` and `token` actions must reconcile before acting. Optional so that
+   * contexts built by hand in tests need not set it; absent means false.
+   */
+  readonly redelivered?: boolean;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly aws: AwsClients;

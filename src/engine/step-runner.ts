@@ -57,7 +57,7 @@ function failed(stepId: string, atMs: number, error: StepError): EngineEvent {
 export async function runStep(
   state: RunState,
   runbook: RunbookDocument,
-  command: { stepId: string; attempt: number; approved: boolean },
+  command: { stepId: string; attempt: number; approved: boolean; redelivered?: boolean },
   deps: StepRunnerDeps,
 ): Promise<EngineEvent> {
   const { stepId } = command;
@@ -104,6 +104,7 @@ export async function runStep(
           runbookId: state.runbookId,
           stepId,
           attempt: command.attempt,
+          redelivered: command.redelivered ?? false,
           clock: deps.clock,
           logger,
           aws: deps.aws,
