@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { ActionRegistry, coreActions } from './actions/index.js';
 import { awsActions } from './actions/aws/index.js';
-import { FileAuditLog } from './audit/index.js';
+import { FileAuditLog, RedisAuditLog } from './audit/index.js';
 import type { AuditSink } from './audit/index.js';
-import { createAwsClients, SimulatedAccount } from './aws/index.js';
+import { createAwsClients, RedisSimulatedAccount, SimulatedAccount } from './aws/index.js';
 import type { AwsClients } from './aws/index.js';
 import { RoleMap } from './config/index.js';
 import type { Config } from './config/index.js';
 import type { RunDriver } from './engine/index.js';
-import { InProcessDriver } from './queue/index.js';
+import { BullmqDriver, createRedisConnection, InProcessDriver } from './queue/index.js';
 import { RunbookCatalog } from './runbook/index.js';
 import { createLogger, createSystemClock } from './shared/index.js';
 import type { Clock, Logger } from './shared/index.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   readonly audit: AuditSink;
   readonly roles: RoleMap;
   readonly driver: RunDriver;
+  /** The durable driver, when REDIS_URL is set: `firebreak worker` starts workers on it. */
+  readonly bullmq?: BullmqDriver;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,11 @@ export interface Runtime {
 export interface RuntimeOptions {
   logger?: Logger;
   clock?: Clock;
+  /**
+   * `worker`: Redis commands wait out a Redis restart instead of failing. Default `client`.
+   * Only matters with REDIS_URL.
+   */
+  redisRole?: 'worker' | 'client';
 }
 
 /** Every action this build knows. */
@@ -41,10 +49,18 @@ export function createActionRegistry(): ActionRegistry {
   return new ActionRegistry([...coreActions, ...awsActions]);
 }
 
-function createAws(config: Config, clock: Clock): { aws: AwsClients; account?: SimulatedAccount } {
+function createAws(
+  config: Config,
+  clock: Clock,
+  accountRedis: Redis | undefined,
+): { aws: AwsClients; account?: SimulatedAccount } {
   if (config.awsMode === 'real') return { aws: createAwsClients({ region: config.awsRegion }) };
-  const seed = parse(readFileSync(config.simulatedAccountFile, 'utf8')) as unknown;
-  const account = new SimulatedAccount(seed as never, { clock });
+  const seed = parse(readFileSync(config.simulatedAccountFile, 'utf8')) as never;
+  // With Redis, every process acts on one shared simulated account.
+  const key = `${config.queuePrefix}:simulated-account`;
+  const account = accountRedis
+    ? new RedisSimulatedAccount(seed, { clock, redis: accountRedis, key })
+    : new SimulatedAccount(seed, { clock });
   return { aws: createAwsClients({ region: account.region, simulatedAccount: account }), account };
 }
 
@@ -57,25 +73,32 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? createSystemClock();
   const catalog = RunbookCatalog.load(config.runbookPaths);
   const actions = createActionRegistry();
-  const { aws, account } = createAws(config, clock);
-  const audit = new FileAuditLog({ path: config.auditLogPath, clock, simulated: aws.simulated });
+  const role = options.redisRole ?? 'client';
+  const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
+  // The shared simulated account uses WATCH, so it gets a connection of its own.
+  const accountRedis = config.awsMode === 'simulated' ? redis?.duplicate() : undefined;
+  const { aws, account } = createAws(config, clock, accountRedis);
   const roles = RoleMap.load(config.rolesFile);
   if (aws.simulated) {
     logger.info('acting on the SIMULATED AWS account', { file: config.simulatedAccountFile });
   }
+  const base = { config, logger, clock, catalog, actions, aws, simulatedAccount: account, roles };
+
+  if (redis) {
+    const { queuePrefix: prefix } = config;
+    const audit = new RedisAuditLog({ redis, prefix, clock, simulated: aws.simulated });
+    const driverOptions = { redis, prefix, catalog, actions, aws, audit, clock, logger };
+    const bullmq = await BullmqDriver.create(driverOptions);
+    const close = async () => {
+      await bullmq.close();
+      await accountRedis?.quit();
+      await redis.quit();
+    };
+    return { ...base, audit, driver: bullmq, bullmq, close };
+  }
+
+  const audit = new FileAuditLog({ path: config.auditLogPath, clock, simulated: aws.simulated });
   logger.warn('using the in-process queue: runs will not survive a restart (set REDIS_URL)');
   const driver = new InProcessDriver({ catalog, actions, aws, audit, clock, logger });
-  return {
-    config,
-    logger,
-    clock,
-    catalog,
-    actions,
-    aws,
-    simulatedAccount: account,
-    audit,
-    roles,
-    driver,
-    close: async () => driver.idle(),
-  };
+  return { ...base, audit, driver, close: async () => driver.idle() };
 }

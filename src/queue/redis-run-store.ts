@@ -1,0 +1,155 @@
+import type { Redis } from 'ioredis';
+import { AUDIT_LUA_FUNCTIONS } from '../audit/index.js';
+import type { AuditEntry, RedisAuditLog } from '../audit/index.js';
+import { isFinished } from '../engine/index.js';
+import type { RunState } from '../engine/index.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** A run as stored: its state plus what the driver keeps beside it. */
+export interface StoredRun {
+  readonly state: RunState;
+  /** The lock the run holds or waits for, when its runbook names one. */
+  readonly lock?: string;
+  /** True while the run waits for its lock (state at version 0, no step started). */
+  readonly waiting: boolean;
+}
+
+/** What a commit writes besides the state. */
+export interface CommitExtras {
+  /** Remember the run's lock name (first commit only). */
+  readonly lock?: string;
+  /** `wait` marks the run as waiting for its lock; `clear` removes the mark. */
+  readonly waiting?: 'wait' | 'clear';
+}
+
+/** What became of a commit. */
+export type CommitOutcome = 'committed' | 'conflict';
+
+/** What claiming a step job found. */
+export interface StepClaim {
+  readonly state: RunState;
+  /** Who marked this delivery's step started before, when this is a redelivery. */
+  readonly startedBy?: string;
+}
+
+// KEYS: run, runs, active, audit stream, audit tail.
+// ARGV: expectedVersion, newVersion, state, runId, startedAtMs, status, finished, channel,
+//       lock, waiting, expectedSeq, expectedHash, newSeq, newHash, lines...
+const COMMIT_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
+if current ~= tonumber(ARGV[1]) then return {'version', current} end
+local moved = audit_check(KEYS[5], ARGV[11], ARGV[12])
+if moved then return {'tail', moved[1], moved[2]} end
+redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[2], 'status', ARGV[6])
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'lock', ARGV[9]) end
+if ARGV[10] == 'wait' then redis.call('HSET', KEYS[1], 'waiting', '1') end
+if ARGV[10] == 'clear' then redis.call('HDEL', KEYS[1], 'waiting') end
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+if ARGV[7] == '1' then redis.call('SREM', KEYS[3], ARGV[4]) else redis.call('SADD', KEYS[3], ARGV[4]) end
+audit_write(KEYS[4], KEYS[5], ARGV, 15, ARGV[13], ARGV[14])
+redis.call('PUBLISH', ARGV[8], ARGV[4])
+return {'ok'}
+`;
+
+// KEYS: run. ARGV: marker field, holder. Marks a delivery started (persisted before the action).
+const CLAIM_SCRIPT = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {} end
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return {state} end
+return {state, redis.call('HGET', KEYS[1], ARGV[1])}
+`;
+
+type ScriptCall = (...args: unknown[]) => unknown;
+
+/**
+ * Run state in Redis: one hash per run, written only by {@link commit}, which checks the
+ * version it read and appends the transition's audit records in the same Lua script. A stale
+ * worker's write is refused, never merged, and state and audit never disagree.
+ */
+export class RedisRunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly audit: RedisAuditLog,
+  ) {
+    redis.defineCommand('firebreakCommitRun', { numberOfKeys: 5, lua: COMMIT_SCRIPT });
+    redis.defineCommand('firebreakClaimStep', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+  }
+
+  async load(runId: string): Promise<StoredRun | undefined> {
+    const key = this.keys.run(runId);
+    const [state, lock, waiting] = await this.redis.hmget(key, 'state', 'lock', 'waiting');
+    if (state === null || state === undefined) return undefined;
+    return { state: JSON.parse(state) as RunState, lock: lock ?? undefined, waiting: waiting === '1' };
+  }
+
+  /** Reads a run and marks delivery `marker` started by `holder`, in one step. */
+  async claim(runId: string, marker: string, holder: string): Promise<StepClaim | undefined> {
+    const call = this.redis as unknown as Record<string, ScriptCall>;
+    const reply = (await call['firebreakClaimStep']?.(this.keys.run(runId), marker, holder)) as string[];
+    if (!reply?.[0]) return undefined;
+    return { state: JSON.parse(reply[0]) as RunState, startedBy: reply[1] };
+  }
+
+  /**
+   * Writes `state` if the stored version is still `expectedVersion` (-1: the run must not
+   * exist), with `audit` appended to the chain in the same script.
+   */
+  commit(
+    expectedVersion: number,
+    state: RunState,
+    audit: readonly AuditEntry[],
+    extras: CommitExtras = {},
+  ): Promise<CommitOutcome> {
+    const { keys } = this;
+    const finished = isFinished(state) ? '1' : '0';
+    const runKeys = [keys.run(state.runId), keys.runs, keys.activeRuns];
+    return this.audit.write<CommitOutcome>({
+      entries: audit,
+      queue: (pipeline, batch) => {
+        const call = pipeline as unknown as Record<string, ScriptCall>;
+        call['firebreakCommitRun']?.(
+          ...runKeys,
+          this.audit.streamKey,
+          this.audit.tailKey,
+          expectedVersion,
+          state.version,
+          JSON.stringify(state),
+          state.runId,
+          state.startedAtMs,
+          state.status,
+          finished,
+          keys.changes,
+          extras.lock ?? '',
+          extras.waiting ?? '',
+          batch.expected.seq,
+          batch.expected.hash,
+          batch.next.seq,
+          batch.next.hash,
+          ...batch.lines,
+        );
+      },
+      settle: (reply) =>
+        reply[0] === 'ok'
+          ? { wrote: true, value: 'committed' }
+          : { wrote: false, value: 'conflict' },
+    });
+  }
+
+  /** Every run, oldest first; `limit` keeps the newest only. */
+  async list(options: { limit?: number; activeOnly?: boolean } = {}): Promise<RunState[]> {
+    const ids = options.activeOnly
+      ? await this.redis.smembers(this.keys.activeRuns)
+      : await this.redis.zrange(this.keys.runs, -(options.limit ?? 0) || 0, -1);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.run(id), 'state');
+    const replies = (await pipeline.exec()) ?? [];
+    const states = replies.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as RunState] : []));
+    return states.sort((a, b) => a.startedAtMs - b.startedAtMs);
+  }
+
+  /** Ids of runs not yet finished. */
+  activeRunIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.activeRuns);
+  }
+}

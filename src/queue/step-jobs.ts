@@ -1,0 +1,41 @@
+/** The BullMQ queue every step and timer goes through. */
+export const STEP_QUEUE_NAME = 'steps';
+
+/** Default number of completed jobs BullMQ keeps (the rest are removed). */
+export const DEFAULT_COMPLETED_JOBS_KEPT = 1000;
+
+/** Default number of failed jobs BullMQ keeps, for inspection. */
+export const DEFAULT_FAILED_JOBS_KEPT = 5000;
+
+/** What a step job carries: which delivery of which step. */
+export interface StepJobData {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly approved: boolean;
+}
+
+/** What a deadline job carries. */
+export interface DeadlineJobData {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  /** When the deadline falls, ms since the epoch. */
+  readonly atMs: number;
+}
+
+/** BullMQ job ids may not contain `:`; run ids given by callers might. */
+function jobKey(...parts: (string | number)[]): string {
+  return parts.map((p) => String(p).replaceAll(':', '_')).join('.');
+}
+
+/** The job id of one delivery of a step: duplicates of it collapse in BullMQ. */
+export function stepJobId(data: StepJobData): string {
+  return jobKey(data.runId, data.stepId, data.attempt, data.approved ? 'approved' : 'first');
+}
+
+/** The job id of a step's approval deadline. */
+export function deadlineJobId(data: DeadlineJobData): string {
+  return jobKey(data.runId, data.stepId, data.attempt, 'deadline');
+}
+

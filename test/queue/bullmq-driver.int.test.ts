@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { RunState } from '../../src/engine/index.js';
+import { RunLockedError } from '../../src/queue/index.js';
+import type { StepWorker } from '../../src/queue/index.js';
+import { DEADLINE_YAML, EVIDENCE_YAML, lockedYaml, TEN_STEPS_YAML } from './fixtures/runbooks.js';
+import { createTestStack, deletePrefix, uniquePrefix, VOLUME_ID } from './stack.js';
+import type { TestStack } from './stack.js';
+
+const RUNBOOKS = [TEN_STEPS_YAML, EVIDENCE_YAML, DEADLINE_YAML, lockedYaml('lock-wait', 'wait'), lockedYaml('lock-refuse', 'refuse')];
+
+/** Resolves with the run's state once `done` holds for it (pub/sub, no polling sleeps). */
+function waitForRun(stack: TestStack, runId: string, done: (state: RunState) => boolean): Promise<RunState> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`run ${runId} did not get there in time`)), 15_000);
+    const stop = stack.driver.onChange((state) => {
+      if (state.runId !== runId || !done(state)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(state);
+    });
+    void stack.driver.subscribed().then(async () => {
+      const state = await stack.driver.getRun(runId);
+      if (!state || !done(state)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(state);
+    });
+  });
+}
+
+const finished = (state: RunState) => ['succeeded', 'failed', 'denied', 'aborted'].includes(state.status);
+const awaiting = (state: RunState) => state.status === 'awaiting_approval';
+
+describe('BullmqDriver', () => {
+  let stack: TestStack;
+  let worker: StepWorker;
+  let prefix: string;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    stack = await createTestStack({ redisUrl: inject('redisUrl'), prefix, runbooks: RUNBOOKS });
+    worker = stack.driver.startWorker({ concurrency: 5, workerId: 'w1' });
+    await worker.waitUntilReady();
+  });
+
+  afterEach(async () => {
+    await worker.close();
+    await deletePrefix(stack.redis, prefix);
+    await stack.close();
+  });
+
+  it('runs ten steps in order and chains every record of the run', async () => {
+    const started = await stack.driver.startRun({ runbookId: 'ten-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    const run = await waitForRun(stack, started.runId, finished);
+
+    expect(run.status).toBe('succeeded');
+    const times = run.steps.map((s) => (s.outputs as { atMs: number }).atMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const verification = await stack.audit.verify();
+    expect(verification).toMatchObject({ ok: true, records: 1 + 10 * 2 + 1 });
+  });
+
+  it('applies a check-then-act effect once per step in the shared account', async () => {
+    const inputs = { volumeId: VOLUME_ID };
+    const started = await stack.driver.startRun({ runbookId: 'evidence', inputs, requester: 'U1', trigger: { source: 'cli' } });
+    await waitForRun(stack, started.runId, finished);
+
+    await stack.account.refresh();
+    const snapshots = stack.account.snapshot().snapshots.filter((s) => s.tags['firebreak:token']?.startsWith(started.runId));
+    expect(snapshots.map((s) => s.tags['firebreak:token']).sort()).toEqual([`${started.runId}:snap`, `${started.runId}:snap2`]);
+  });
+
+  it('lists runs and shows one run with its steps', async () => {
+    const started = await stack.driver.startRun({ runbookId: 'ten-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    await waitForRun(stack, started.runId, finished);
+
+    const runs = await stack.driver.listRuns();
+    expect(runs.map((r) => r.runId)).toEqual([started.runId]);
+    expect((await stack.driver.getRun(started.runId))?.steps).toHaveLength(10);
+  });
+
+  describe('when a step waits for approval', () => {
+    it('denies it once the deadline passes, by comparing times', async () => {
+      const started = await stack.driver.startRun({ runbookId: 'deadline', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+      const run = await waitForRun(stack, started.runId, finished);
+
+      expect(run.status).toBe('denied');
+      expect(run.failure?.code).toBe('APPROVAL_DEADLINE');
+      const step = run.steps[0];
+      expect(step?.finishedAtMs).toBeGreaterThanOrEqual(step?.approval?.deadlineAtMs ?? Infinity);
+    });
+
+    it('aborts with who and why recorded', async () => {
+      const inputs = { instanceId: 'i-1' };
+      const started = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      await waitForRun(stack, started.runId, awaiting);
+
+      const outcome = await stack.driver.abort(started.runId, 'U-LEAD', 'false positive');
+
+      expect(outcome.accepted).toBe(true);
+      expect((await stack.driver.getRun(started.runId))?.abort).toMatchObject({ by: 'U-LEAD', reason: 'false positive' });
+      const lines: string[] = [];
+      for await (const line of stack.audit.lines()) lines.push(line);
+      const abortRecord = lines.map((l) => JSON.parse(l) as { type: string; actor?: string }).find((r) => r.type === 'run.abort_requested');
+      expect(abortRecord?.actor).toBe('U-LEAD');
+    });
+  });
+
+  describe('when two runs act on the same instance', () => {
+    it('makes the second wait until the first finishes', async () => {
+      const inputs = { instanceId: 'i-0abc' };
+      const first = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      await waitForRun(stack, first.runId, awaiting);
+      const second = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U2', trigger: { source: 'cli' } });
+
+      expect((await stack.driver.getStoredRun(second.runId))?.waiting).toBe(true);
+      expect((await stack.driver.getRun(second.runId))?.steps[0]?.status).toBe('pending');
+
+      await stack.driver.decide({ runId: first.runId, stepId: 'gate', by: 'U-LEAD', roles: ['ir-lead'], decision: 'approve' });
+      await waitForRun(stack, first.runId, finished);
+      const next = await waitForRun(stack, second.runId, awaiting);
+      expect(next.steps[0]?.status).toBe('awaiting_approval');
+      const types: string[] = [];
+      for await (const line of stack.audit.lines()) types.push((JSON.parse(line) as { type: string }).type);
+      expect(types).toEqual(expect.arrayContaining(['lock.waiting', 'lock.released', 'lock.acquired']));
+    });
+
+    it('refuses the second when the runbook says refuse', async () => {
+      const inputs = { instanceId: 'i-0abc' };
+      const first = await stack.driver.startRun({ runbookId: 'lock-refuse', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      await waitForRun(stack, first.runId, awaiting);
+
+      const second = stack.driver.startRun({ runbookId: 'lock-refuse', inputs, requester: 'U2', trigger: { source: 'cli' } });
+
+      await expect(second).rejects.toBeInstanceOf(RunLockedError);
+      await expect(second).rejects.toMatchObject({ code: 'RUN_LOCKED', heldBy: first.runId });
+      const records: { type: string; data?: { code?: string } }[] = [];
+      for await (const line of stack.audit.lines()) records.push(JSON.parse(line) as (typeof records)[number]);
+      expect(records.find((r) => r.type === 'request.refused')?.data?.code).toBe('RUN_LOCKED');
+    });
+  });
+});
