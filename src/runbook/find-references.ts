@@ -44,11 +44,24 @@ interface AstNode {
   group?: { lhs: AstNode[][] };
 }
 
+/** Analyses by expression text; runbooks repeat the same few expressions many times. */
+const analysisCache = new Map<string, ExpressionAnalysis>();
+const ANALYSIS_CACHE_MAX_ENTRIES = 10_000;
+
 /**
  * Parses a JSONata expression and lists the scope names it reads at the top level (not the
  * relative names inside predicates or lambdas, which read the current item).
  */
 export function findReferences(expression: string): ExpressionAnalysis {
+  const cached = analysisCache.get(expression);
+  if (cached) return cached;
+  const analysis = analyze(expression);
+  if (analysisCache.size >= ANALYSIS_CACHE_MAX_ENTRIES) analysisCache.clear();
+  analysisCache.set(expression, analysis);
+  return analysis;
+}
+
+function analyze(expression: string): ExpressionAnalysis {
   let ast: AstNode;
   try {
     ast = jsonata(expression).ast() as AstNode;
