@@ -52,6 +52,9 @@ export function createSampleSeed(): SimulatedAccountSeed {
             networkInterfaceId: IDS.eniPrimary,
             privateIpAddress: '10.0.1.10',
             securityGroupIds: [IDS.web, IDS.ssh],
+            connections: [
+              { protocol: 'tcp', port: 22, remoteAddress: '10.9.8.7', direction: 'inbound' },
+            ],
           },
           {
             networkInterfaceId: IDS.eniSecondary,
@@ -72,6 +75,7 @@ export function createSampleSeed(): SimulatedAccountSeed {
       },
     ],
     topics: [{ topicArn: IDS.topic }],
+    autoScalingGroups: [{ name: 'web-asg', minSize: 0, maxSize: 4, instanceIds: [IDS.instance] }],
   };
 }
 

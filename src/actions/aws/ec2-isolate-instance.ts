@@ -7,12 +7,15 @@ import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import { instanceIdSchema, type InterfaceGroups } from './aws-input-schemas.js';
 import { describeInstanceInterfaces, groupIdsOf } from './describe-instance-interfaces.js';
-import { ensureSecurityGroup } from './ensure-security-group.js';
+import { ALLOW_ALL_PERMISSION, ensureSecurityGroup } from './ensure-security-group.js';
 import { AwsActionError } from './errors.js';
 import { findInstance, toTagRecord } from './find-instance.js';
+import { leaveAutoScalingGroup, type AutoScalingPrior } from './leave-auto-scaling-group.js';
 
 /** Default name of the empty group isolated interfaces end up in. */
 export const DEFAULT_QUARANTINE_GROUP_NAME = 'firebreak-quarantine';
+/** Default name of the allow-all group interfaces pass through so tracked flows become untracked. */
+export const DEFAULT_CONNTRACK_RESET_GROUP_NAME = 'firebreak-conntrack-reset';
 /**
  * Interface tag holding the groups the interface had before isolation (comma-separated ids),
  * written before the groups change so that a redelivered step still knows them. At most five
@@ -38,6 +41,20 @@ const inputSchema = z.strictObject({
       message: 'group names may not start with sg-',
     })
     .default(DEFAULT_QUARANTINE_GROUP_NAME),
+  /**
+   * `reset` (default): move each interface first to an allow-all group, which makes its tracked
+   * connections untracked, then to the quarantine group, which cuts them; AWS's own
+   * containment guidance. `ignore`: swap straight to quarantine (tracked connections survive).
+   */
+  connectionTracking: z.enum(['reset', 'ignore']).default('reset'),
+  conntrackResetGroupName: z.string().min(1).max(255).default(DEFAULT_CONNTRACK_RESET_GROUP_NAME),
+  /**
+   * What to do first when the instance is in an Auto Scaling group, so that the group does not
+   * terminate it (and its evidence) as unhealthy: `detach` (default), `standby` or `ignore`.
+   */
+  autoScaling: z.enum(['detach', 'standby', 'ignore']).default('detach'),
+  /** Lower the group's desired capacity instead of letting it launch a replacement. Default true. */
+  decrementDesiredCapacity: z.boolean().default(true),
 });
 
 /** Input of `aws.ec2.isolateInstance`. */
@@ -52,6 +69,8 @@ export interface IsolateInstanceOutput {
   quarantineGroupCreated: boolean;
   /** Each interface's groups before isolation, also on redelivery. */
   previousGroups: InterfaceGroups[];
+  /** The Auto Scaling group the instance left, when it was in one. */
+  autoScaling?: AutoScalingPrior;
   /** Whether this delivery changed anything; false when it found the work done. */
   changed: boolean;
 }
@@ -60,6 +79,7 @@ async function quarantineInterfaces(
   ec2: EC2Client,
   instanceId: string,
   quarantineGroupId: string,
+  resetGroupId: string | undefined,
 ): Promise<{ previousGroups: InterfaceGroups[]; changed: boolean }> {
   const previousGroups: InterfaceGroups[] = [];
   let changed = false;
@@ -76,12 +96,13 @@ async function quarantineInterfaces(
       const Tags = [{ Key: TAG_PREVIOUS_GROUPS, Value: previous.join(',') }];
       await ec2.send(new CreateTagsCommand({ Resources: [networkInterfaceId], Tags }));
     }
-    await ec2.send(
-      new ModifyNetworkInterfaceAttributeCommand({
-        NetworkInterfaceId: networkInterfaceId,
-        Groups: [quarantineGroupId],
-      }),
-    );
+    if (resetGroupId !== undefined) {
+      // Allow-all both ways makes tracked flows untracked; the swap to quarantine then cuts them.
+      const toReset = { NetworkInterfaceId: networkInterfaceId, Groups: [resetGroupId] };
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand(toReset));
+    }
+    const toQuarantine = { NetworkInterfaceId: networkInterfaceId, Groups: [quarantineGroupId] };
+    await ec2.send(new ModifyNetworkInterfaceAttributeCommand(toQuarantine));
     changed = true;
   }
   return { previousGroups, changed };
@@ -112,7 +133,10 @@ async function tagInstance(
 /**
  * `aws.ec2.isolateInstance`: cuts an instance off the network by putting every one of its
  * network interfaces in an empty quarantine group (no inbound, no outbound rule), then tags it
- * `Quarantined`, `QuarantineReason` and `QuarantineTime`.
+ * `Quarantined`, `QuarantineReason` and `QuarantineTime`. First it takes the instance out of
+ * its Auto Scaling group (or into standby), and, unless told not to, passes each interface
+ * through an allow-all group so that connection tracking lets go of open sessions (see
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html).
  *
  * Check-then-act: each interface's previous groups are tagged on the interface
  * (`firebreak:previous-groups`) before its groups change, interfaces already in quarantine are
@@ -131,8 +155,13 @@ export const ec2IsolateInstance: ActionDefinition<IsolateInstanceInput, IsolateI
     'ec2:CreateSecurityGroup',
     'ec2:RevokeSecurityGroupEgress',
     'ec2:RevokeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupEgress',
     'ec2:ModifyNetworkInterfaceAttribute',
     'ec2:CreateTags',
+    'autoscaling:DescribeAutoScalingInstances',
+    'autoscaling:DetachInstances',
+    'autoscaling:EnterStandby',
   ],
   mutating: true,
   idempotency: 'check-then-act',
@@ -154,6 +183,18 @@ export const ec2IsolateInstance: ActionDefinition<IsolateInstanceInput, IsolateI
       );
     }
 
+    const tags = toTagRecord(instance.Tags);
+    const autoScaling = await leaveAutoScalingGroup(context, input, tags);
+    const reset =
+      input.connectionTracking === 'reset'
+        ? await ensureSecurityGroup(ec2, context, {
+            vpcId,
+            name: input.conntrackResetGroupName,
+            description: 'firebreak connection tracking reset: all traffic, used for an instant',
+            purpose: 'conntrack-reset',
+            rules: { ingress: [ALLOW_ALL_PERMISSION], egress: [ALLOW_ALL_PERMISSION] },
+          })
+        : undefined;
     const quarantine = await ensureSecurityGroup(ec2, context, {
       vpcId,
       name: input.quarantineGroupName,
@@ -161,8 +202,20 @@ export const ec2IsolateInstance: ActionDefinition<IsolateInstanceInput, IsolateI
       purpose: 'quarantine',
       rules: { ingress: [], egress: [] },
     });
-    const interfaces = await quarantineInterfaces(ec2, input.instanceId, quarantine.groupId);
-    const tagged = await tagInstance(ec2, context, input, toTagRecord(instance.Tags));
+    const interfaces = await quarantineInterfaces(
+      ec2,
+      input.instanceId,
+      quarantine.groupId,
+      reset?.groupId,
+    );
+    const tagged = await tagInstance(ec2, context, input, tags);
+    const changed = [
+      autoScaling.changed,
+      reset?.changed,
+      quarantine.changed,
+      interfaces.changed,
+      tagged,
+    ];
 
     return {
       instanceId: input.instanceId,
@@ -170,7 +223,8 @@ export const ec2IsolateInstance: ActionDefinition<IsolateInstanceInput, IsolateI
       quarantineGroupId: quarantine.groupId,
       quarantineGroupCreated: quarantine.createdByRun,
       previousGroups: interfaces.previousGroups,
-      changed: quarantine.changed || interfaces.changed || tagged,
+      ...(autoScaling.prior === undefined ? {} : { autoScaling: autoScaling.prior }),
+      changed: changed.some(Boolean),
     };
   },
 };

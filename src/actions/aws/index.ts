@@ -1,10 +1,23 @@
 import type { AnyActionDefinition } from '../types.js';
 import { ec2DescribeInstance } from './ec2-describe-instance.js';
 import { ec2IsolateInstance } from './ec2-isolate-instance.js';
+import { ec2RestoreInstanceNetwork } from './ec2-restore-instance-network.js';
 import { ec2SnapshotVolumes } from './ec2-snapshot-volumes.js';
 import { snsPublish } from './sns-publish.js';
 
-export { ec2DescribeInstance, ec2IsolateInstance, ec2SnapshotVolumes, snsPublish };
+export {
+  ec2DescribeInstance,
+  ec2IsolateInstance,
+  ec2RestoreInstanceNetwork,
+  ec2SnapshotVolumes,
+  snsPublish,
+};
+export type {
+  RestoreInstanceNetworkInput,
+  RestoreInstanceNetworkOutput,
+} from './ec2-restore-instance-network.js';
+export { TAG_PREVIOUS_AUTO_SCALING } from './leave-auto-scaling-group.js';
+export type { AutoScalingPrior } from './leave-auto-scaling-group.js';
 export type { DescribeInstanceInput, DescribeInstanceOutput } from './ec2-describe-instance.js';
 export type { IsolateInstanceInput, IsolateInstanceOutput } from './ec2-isolate-instance.js';
 export {
@@ -25,5 +38,6 @@ export const awsActions: readonly AnyActionDefinition[] = [
   ec2DescribeInstance,
   ec2SnapshotVolumes,
   ec2IsolateInstance,
+  ec2RestoreInstanceNetwork,
   snsPublish,
 ];

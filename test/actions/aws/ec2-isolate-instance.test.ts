@@ -77,6 +77,8 @@ describe('aws.ec2.isolateInstance', () => {
           instanceId: IDS.instance,
           reason: 'crypto mining',
           quarantineGroupName: 'firebreak-quarantine',
+          connectionTracking: 'ignore',
+          autoScaling: 'ignore',
         },
         context,
       );
@@ -195,7 +197,7 @@ describe('aws.ec2.isolateInstance', () => {
 
       const output = await runAction(
         ec2IsolateInstance,
-        { instanceId: IDS.instance },
+        { instanceId: IDS.instance, connectionTracking: 'ignore', autoScaling: 'ignore' },
         createTestActionContext({ aws }),
       );
 
@@ -283,17 +285,27 @@ describe('aws.ec2.isolateInstance', () => {
         () => runAction(ec2IsolateInstance, { instanceId: IDS.instance }, context),
       );
 
-      expect(records.map((r) => r.operation)).toEqual([
-        'DescribeInstances',
-        'DescribeSecurityGroups',
-        'CreateSecurityGroup',
-        'RevokeSecurityGroupEgress',
-        'DescribeNetworkInterfaces',
-        'CreateTags',
-        'ModifyNetworkInterfaceAttribute',
-        'CreateTags',
-        'ModifyNetworkInterfaceAttribute',
-        'CreateTags',
+      expect(records.map((r) => `${r.service}:${r.operation}`)).toEqual([
+        'ec2:DescribeInstances',
+        'autoscaling:DescribeAutoScalingInstances',
+        'ec2:CreateTags',
+        'autoscaling:DetachInstances',
+        'ec2:DescribeSecurityGroups',
+        'ec2:CreateSecurityGroup',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:RevokeSecurityGroupEgress',
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:DescribeSecurityGroups',
+        'ec2:CreateSecurityGroup',
+        'ec2:RevokeSecurityGroupEgress',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:CreateTags',
+        'ec2:ModifyNetworkInterfaceAttribute',
+        'ec2:ModifyNetworkInterfaceAttribute',
+        'ec2:CreateTags',
+        'ec2:ModifyNetworkInterfaceAttribute',
+        'ec2:ModifyNetworkInterfaceAttribute',
+        'ec2:CreateTags',
       ]);
       expect(records.every((r) => r.simulated && r.errorCode === undefined)).toBe(true);
     });
