@@ -93,6 +93,8 @@ function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'so
       logger,
       clientOptions,
       convoStore: false,
+      // start() checks the token itself and says what is wrong; see verifyToken.
+      tokenVerificationEnabled: false,
     });
     return { app, mode: 'socket' };
   }
@@ -113,7 +115,14 @@ function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'so
     // Acknowledge as soon as ack() is called: Slack wants an answer within three seconds.
     processBeforeResponse: false,
   });
-  const app = new App({ token, receiver, logger, clientOptions, convoStore: false });
+  const app = new App({
+    token,
+    receiver,
+    logger,
+    clientOptions,
+    convoStore: false,
+    tokenVerificationEnabled: false,
+  });
   return { app, mode: 'http' };
 }
 
@@ -276,6 +285,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     app,
     publisher,
     start: async () => {
+      await verifyToken(app);
       if (mode === 'socket') await app.start();
     },
     idle: async () => {
@@ -289,6 +299,19 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
       if (mode === 'socket') await app.stop();
     },
   };
+}
+
+/** Checks the bot token once at start, so a bad one fails `serve` with a clear message. */
+async function verifyToken(app: App): Promise<void> {
+  try {
+    await app.client.auth.test();
+  } catch (error) {
+    throw new ChatOpsError(
+      'SLACK_CONFIG_INVALID',
+      `Slack refused SLACK_BOT_TOKEN (${describeError(error)}); install the app and copy its xoxb- token`,
+      { cause: error },
+    );
+  }
 }
 
 function readChannelId(metadata: string | undefined): string | undefined {

@@ -18,7 +18,9 @@ export function toHelpText(command: string): string {
     `\`${command} abort <run> <reason>\` stop a run`,
     `\`${command} undo <run>\` undo a finished run (not available yet)`,
     `\`${command} help\` this text`,
-  ].join('\n');
+  ]
+    .map(escapeSlackText)
+    .join('\n');
 }
 
 /** The answer to `/ir list`: each runbook, its inputs and its shortcut, if any. */

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryAuditLog } from '../../src/audit/index.js';
+import { createHttpServer, ServerMetrics } from '../../src/server/index.js';
+import type { HttpServer, SnsRouteRequest } from '../../src/server/index.js';
+import { createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+
+let server: HttpServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(sns?: (r: SnsRouteRequest) => Promise<{ status: number; outcome?: string }>) {
+  server = createHttpServer({
+    logger: createSilentLogger(),
+    audit: new MemoryAuditLog(new VirtualClock(0)),
+    metrics: new ServerMetrics({ collectProcessMetrics: false }),
+    sns,
+    snsMaxRequestBytes: 1024,
+    health: () => ({ slack: 'disabled' }),
+  });
+  return `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+}
+
+describe('createHttpServer', () => {
+  it('answers /healthz with the facts it is given', async () => {
+    const url = await start();
+    const answer = await fetch(`${url}/healthz`);
+    expect(await answer.json()).toEqual({ status: 'ok', slack: 'disabled' });
+  });
+
+  it('exposes Prometheus metrics, including request durations', async () => {
+    const url = await start();
+    await fetch(`${url}/healthz`);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain(
+      'firebreak_http_request_duration_seconds_count{route="/healthz",status="200"} 1',
+    );
+  });
+
+  it('hands /sns the exact bytes and headers, and answers with its status', async () => {
+    const seen: SnsRouteRequest[] = [];
+    const url = await start(async (request) => {
+      seen.push(request);
+      return { status: 403, outcome: 'signature-refused' };
+    });
+    const body = '{"Type":"Notification","Message":"é"}';
+    const answer = await fetch(`${url}/sns`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/plain; charset=UTF-8',
+        'x-amz-sns-message-type': 'Notification',
+      },
+      body,
+    });
+
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toBe('signature-refused\n');
+    expect(seen[0]?.body.toString('utf8')).toBe(body);
+    expect(seen[0]?.headers['x-amz-sns-message-type']).toBe('Notification');
+  });
+
+  it('refuses an SNS body over the size limit with 413', async () => {
+    const url = await start(async () => ({ status: 200 }));
+    const answer = await fetch(`${url}/sns`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x'.repeat(2048),
+    });
+    expect(answer.status).toBe(413);
+  });
+
+  it('answers /sns with 503 when no handler is configured', async () => {
+    const url = await start();
+    expect((await fetch(`${url}/sns`, { method: 'POST', body: '{}' })).status).toBe(503);
+  });
+});
