@@ -4,6 +4,7 @@ import { RoleMap } from '../../config/index.js';
 import type { Config } from '../../config/index.js';
 import { createActionRegistry } from '../../main.js';
 import { formatProblem, validateRunbookFiles } from '../../runbook/index.js';
+import { FirebreakError } from '../../shared/index.js';
 import type { RunbookValidation } from '../../runbook/index.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -13,6 +14,9 @@ interface ValidateOptions {
 
 /** The role names to check runbooks against: `--roles FILE`, else the configured file if present. */
 function loadRoleNames(config: Config, file: string | undefined) {
+  if (file !== undefined && !existsSync(file)) {
+    throw new FirebreakError('ROLES_FILE_MISSING', `role map ${file} does not exist (--roles)`);
+  }
   const path = file ?? (existsSync(config.rolesFile) ? config.rolesFile : undefined);
   if (path === undefined) return { roles: undefined, rolesSource: undefined };
   return { roles: RoleMap.load(path).roles(), rolesSource: path };
