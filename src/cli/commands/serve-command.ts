@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import {
+  LayeredKeyValueStore,
+  MemoryKeyValueStore,
+  RedisKeyValueStore,
+} from '../../chatops/index.js';
+import type { KeyValueStore } from '../../chatops/index.js';
+import type { Config } from '../../config/index.js';
+import { createRuntime } from '../../main.js';
+import type { Runtime } from '../../main.js';
+import { createFirebreakServer, toSlackMode } from '../../server/index.js';
+import type { SnsRouteHandler } from '../../server/index.js';
+import { FirebreakError } from '../../shared/index.js';
+import type { CliIo } from '../cli-io.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+}
+
+/** Seams for `firebreak serve`. */
+export interface ServeCommandSeams {
+  /** Builds the `POST /sns` handler from the runtime; without it `/sns` answers 503. */
+  createSnsHandler?: (runtime: Runtime) => SnsRouteHandler | undefined;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+function createStore(config: Config, runtime: Runtime): { store: KeyValueStore; redis?: Redis } {
+  const local = new MemoryKeyValueStore(runtime.clock);
+  if (!config.redisUrl) return { store: local };
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  const shared = new RedisKeyValueStore(redis, `${config.queuePrefix}:chatops:`);
+  return { store: new LayeredKeyValueStore(local, shared), redis };
+}
+
+/**
+ * `firebreak serve`: the HTTP server with Slack (HTTP mode on /slack/events, or Socket Mode
+ * when SLACK_APP_TOKEN is set), `POST /sns`, `/healthz` and `/metrics`, until SIGINT/SIGTERM.
+ */
+export function registerServeCommand(
+  program: Command,
+  config: Config,
+  io: CliIo,
+  seams: ServeCommandSeams = {},
+): void {
+  program
+    .command('serve')
+    .description('serve Slack, SNS deliveries, /healthz and /metrics over HTTP')
+    .option('--port <port>', 'port to listen on (PORT)', String(config.port))
+    .option('--host <host>', 'address to bind', '0.0.0.0')
+    .action(async (options: ServeOptions) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new FirebreakError(
+          'CONFIG_INVALID',
+          `--port must be a port number, got "${options.port}"`,
+        );
+      }
+      const runtime = await createRuntime(config);
+      const { store, redis } = createStore(config, runtime);
+      const sns = seams.createSnsHandler?.(runtime);
+      const server = createFirebreakServer({
+        slack: config.slack,
+        driver: runtime.driver,
+        catalog: runtime.catalog,
+        roles: runtime.roles,
+        audit: runtime.audit,
+        clock: runtime.clock,
+        logger: runtime.logger,
+        simulated: runtime.aws.simulated,
+        store,
+        sns,
+      });
+      const bound = await server.start(port, options.host);
+
+      const slack = toSlackMode(config.slack);
+      const account = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS account';
+      io.out(`firebreak serving on http://${options.host}:${bound} (${account})`);
+      io.out(
+        `  slack: ${slack === 'http' ? `HTTP mode, ${config.slack.command} on /slack/events` : slack}`,
+      );
+      io.out(`  sns: ${sns ? 'POST /sns' : 'not configured (POST /sns answers 503)'}`);
+      if (!runtime.driver.durable) io.out('  runs will not survive a restart (set REDIS_URL)');
+
+      const signal = await waitForSignal();
+      runtime.logger.info('shutting down', { signal });
+      await server.stop();
+      await runtime.close();
+      await redis?.quit();
+    });
+}
