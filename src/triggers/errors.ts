@@ -37,3 +37,22 @@ export class SnsSignatureError extends FirebreakError {
     super(code, message, options);
   }
 }
+
+/** Stable codes for {@link TriggerRuleError}. */
+export type TriggerRuleErrorCode =
+  /** A `/regex/` rule pattern is invalid or has a shape that can backtrack for seconds. */
+  | 'TRIGGER_PATTERN_REFUSED'
+  /** A trigger rule's `dedupeWindow` or `incidentKey` cannot be used. */
+  | 'TRIGGER_RULE_INVALID';
+
+/**
+ * A runbook trigger rule that cannot be compiled. Raised when the rules are loaded, so a bad
+ * rule stops the server at start instead of failing on the first alarm.
+ */
+export class TriggerRuleError extends FirebreakError {
+  declare readonly code: TriggerRuleErrorCode;
+
+  constructor(code: TriggerRuleErrorCode, message: string, options: FirebreakErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
