@@ -5,8 +5,8 @@ export type {
   TextEvent,
   UnknownEvent,
 } from './trigger-event.js';
-export { SnsParseError, SnsSignatureError } from './errors.js';
-export type { SnsParseErrorCode, SnsSignatureErrorCode } from './errors.js';
+export { SnsParseError, SnsSignatureError, TriggerRuleError } from './errors.js';
+export type { SnsParseErrorCode, SnsSignatureErrorCode, TriggerRuleErrorCode } from './errors.js';
 export { parseSnsEnvelope } from './parse-sns-envelope.js';
 export type { SnsEnvelope, SnsMessageType, SnsMessageAttribute } from './parse-sns-envelope.js';
 export { parseSnsHttpRequest, checkSnsHeaders } from './parse-sns-http-request.js';
@@ -57,3 +57,41 @@ export type {
   SnsRefusal,
   SnsRefusalCode,
 } from './sns-endpoint.js';
+export {
+  compileNamePattern,
+  MAX_RULE_REGEX_LENGTH,
+  MAX_RULE_REGEX_INPUT_LENGTH,
+  MAX_RULE_REGEX_LONG_REPEATS,
+} from './compile-name-pattern.js';
+export type { NamePatternMatcher } from './compile-name-pattern.js';
+export {
+  createTriggerMatcher,
+  checkTriggerRules,
+  matchTriggerRules,
+  matchesRule,
+  incidentKeyOf,
+  resolveIncidentKey,
+  resolveTriggerMatch,
+  severityLabelOf,
+} from './match-trigger-rules.js';
+export type { TriggerMatch, TriggerMatcher, TriggerRuleHit } from './match-trigger-rules.js';
+export type { DedupeStore, IncidentClaim } from './dedupe-store.js';
+export { MemoryDedupeStore, DEFAULT_MEMORY_DEDUPE_MAX_ENTRIES } from './memory-dedupe-store.js';
+export type { MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
+export { RedisDedupeStore, DEFAULT_DEDUPE_KEY_PREFIX } from './redis-dedupe-store.js';
+export type { RedisDedupeStoreOptions } from './redis-dedupe-store.js';
+export {
+  createSnsIntake,
+  summarizeTriggerEvent,
+  DEFAULT_INCIDENT_WINDOW_MS,
+  DEFAULT_MESSAGE_TTL_MS,
+} from './sns-intake.js';
+export type {
+  SnsIntake,
+  SnsIntakeOptions,
+  SnsIntakeResult,
+  TriggerNote,
+  TriggerNoteReason,
+  TriggerOutcome,
+  TriggerRefusalCode,
+} from './sns-intake.js';
