@@ -1,7 +1,7 @@
 import { PHASES, resolveInputs } from '../runbook/index.js';
-import type { RunbookDocument } from '../runbook/index.js';
+import type { Phase, RunbookDocument, StepDefinition } from '../runbook/index.js';
 import { parseDurationMs } from '../shared/index.js';
-import type { RunState, RunTrigger, StepState } from './run-state.js';
+import type { ApprovalPlan, RetryPlan, RunState, RunTrigger, StepState } from './run-state.js';
 
 /** What it takes to start a run. */
 export interface RunRequest {
@@ -14,6 +14,48 @@ export interface RunRequest {
   readonly runId?: string;
 }
 
+function planApproval(runbook: RunbookDocument, step: StepDefinition): ApprovalPlan | undefined {
+  const rule = step.approval;
+  if (rule === undefined && step.action !== 'approval') return undefined;
+  return {
+    roles: rule?.roles ?? runbook.permissions?.approve ?? [],
+    min: rule?.min ?? 1,
+    deadlineMs: rule?.deadline === undefined ? undefined : parseDurationMs(rule.deadline),
+    ...(rule?.onDeadline === 'escalate'
+      ? { onDeadline: 'escalate' as const, escalateTo: rule.escalateTo }
+      : {}),
+  };
+}
+
+function planRetry(step: StepDefinition): RetryPlan | undefined {
+  const rule = step.retry;
+  if (rule === undefined) return undefined;
+  return {
+    attempts: rule.attempts,
+    backoff: rule.backoff,
+    delayMs: parseDurationMs(rule.delay),
+    maxDelayMs: parseDurationMs(rule.maxDelay),
+    on: rule.on,
+  };
+}
+
+function planStep(runbook: RunbookDocument, step: StepDefinition, phase: Phase): StepState {
+  const { onFailure } = step;
+  const retry = planRetry(step);
+  return {
+    id: step.id,
+    phase,
+    action: step.action,
+    status: 'pending',
+    attempt: 0,
+    onFailure: typeof onFailure === 'string' ? onFailure : 'abort',
+    approved: false,
+    approvalPlan: planApproval(runbook, step),
+    ...(retry ? { retry } : {}),
+    ...(typeof onFailure === 'string' ? {} : { compensate: onFailure.compensate }),
+  };
+}
+
 /** Lays out a new run's state from its runbook: every step of every phase, in order. */
 export function createRunState(
   runbook: RunbookDocument,
@@ -21,28 +63,12 @@ export function createRunState(
   options: { nowMs: number; simulated: boolean },
 ): RunState {
   const inputs = resolveInputs(runbook, request.inputs);
-  const steps: StepState[] = PHASES.flatMap((phase) =>
-    runbook.phases[phase].map((step) => {
-      const needsApproval = step.approval !== undefined || step.action === 'approval';
-      const rule = step.approval;
-      return {
-        id: step.id,
-        phase,
-        action: step.action,
-        status: 'pending' as const,
-        attempt: 0,
-        onFailure: typeof step.onFailure === 'string' ? step.onFailure : ('abort' as const),
-        approved: false,
-        approvalPlan: needsApproval
-          ? {
-              roles: rule?.roles ?? runbook.permissions?.approve ?? [],
-              min: rule?.min ?? 1,
-              deadlineMs: rule?.deadline === undefined ? undefined : parseDurationMs(rule.deadline),
-            }
-          : undefined,
-      };
-    }),
-  );
+  const planned = (step: StepDefinition, phase: Phase) => planStep(runbook, step, phase);
+  const steps: StepState[] = [
+    ...PHASES.flatMap((phase) => runbook.phases[phase].map((step) => planned(step, phase))),
+    // Compensation steps sit after the last phase and run only when a failed step names them.
+    ...runbook.compensation.map((step) => ({ ...planned(step, 'recover'), compensation: true })),
+  ];
   return {
     runId: request.runId,
     runbookId: runbook.name,

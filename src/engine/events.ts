@@ -18,6 +18,8 @@ export type EngineEvent =
       reason?: string;
     }
   | { type: 'deadline_reached'; stepId: string; atMs: number }
+  /** A retry's wait is over (the driver's timer from `schedule_retry` fired). */
+  | { type: 'retry_due'; stepId: string; atMs: number }
   | { type: 'abort_requested'; atMs: number; by: string; reason: string };
 
 /** Work for a driver to carry out after a transition. */
@@ -25,6 +27,8 @@ export type EngineCommand =
   | { type: 'run_step'; stepId: string; attempt: number; approved: boolean }
   | { type: 'request_approval'; stepId: string; deadlineAtMs?: number; preview: unknown }
   | { type: 'schedule_deadline'; stepId: string; atMs: number }
+  /** Feed `retry_due` for the step at `atMs`; `attempt` is the attempt that will then run. */
+  | { type: 'schedule_retry'; stepId: string; attempt: number; atMs: number }
   | { type: 'run_finished'; status: RunStatus };
 
 /** Why an event was not applied (late or duplicate click, self-approval...). */

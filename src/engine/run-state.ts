@@ -2,12 +2,7 @@ import type { Phase } from '../runbook/index.js';
 
 /** A run's state, as stored and shown in Slack. The spelling is a contract. */
 export type RunStatus =
-  | 'running'
-  | 'awaiting_approval'
-  | 'succeeded'
-  | 'failed'
-  | 'denied'
-  | 'aborted';
+  'running' | 'awaiting_approval' | 'succeeded' | 'failed' | 'denied' | 'aborted';
 
 /** A step's state, as stored and shown in Slack. The spelling is a contract. */
 export type StepStatus =
@@ -21,7 +16,12 @@ export type StepStatus =
   | 'cancelled';
 
 /** Run statuses after which nothing more happens. */
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'denied', 'aborted'];
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = [
+  'succeeded',
+  'failed',
+  'denied',
+  'aborted',
+];
 
 /** Why a step failed, sorted for people and for retry decisions. */
 export interface StepError {
@@ -51,6 +51,8 @@ export interface ApprovalState {
   readonly decisions: readonly ApprovalDecision[];
   /** What will happen when approved: the action and its resolved input. */
   readonly preview?: unknown;
+  /** True once the first deadline passed and the request went to the fallback role. */
+  readonly escalated?: boolean;
 }
 
 /** The approval rule of a planned step, resolved from the runbook. */
@@ -58,6 +60,23 @@ export interface ApprovalPlan {
   readonly roles: readonly string[];
   readonly min: number;
   readonly deadlineMs?: number;
+  /** At the deadline: deny (default) or ask `escalateTo` for one more deadline. */
+  readonly onDeadline?: 'deny' | 'escalate';
+  /** The fallback role asked when the deadline passes with `onDeadline: escalate`. */
+  readonly escalateTo?: string;
+}
+
+/** How a step retries failed attempts, resolved from the runbook's `retry`. */
+export interface RetryPlan {
+  /** Most attempts in all, the first included. */
+  readonly attempts: number;
+  readonly backoff: 'fixed' | 'exponential';
+  /** Delay before the second attempt. */
+  readonly delayMs: number;
+  /** Longest delay between attempts. */
+  readonly maxDelayMs: number;
+  /** Error kinds (`throttled`, `transient`, `server`, `client`, `timeout`) or exact codes. */
+  readonly on: readonly string[];
 }
 
 /** One step of a run. */
@@ -71,6 +90,14 @@ export interface StepState {
   readonly onFailure: 'abort' | 'continue';
   readonly approvalPlan?: ApprovalPlan;
   readonly approval?: ApprovalState;
+  /** Retry policy; absent means one attempt. */
+  readonly retry?: RetryPlan;
+  /** When the next attempt is due, while a retry waits. */
+  readonly retryAtMs?: number;
+  /** Compensation steps to run, in order, when this step fails (`onFailure.compensate`). */
+  readonly compensate?: readonly string[];
+  /** True for steps under the runbook's `compensation`: they run only when named. */
+  readonly compensation?: boolean;
   readonly approved: boolean;
   readonly outputs?: unknown;
   readonly error?: StepError;
@@ -104,6 +131,11 @@ export interface RunState {
   readonly cursor: number;
   readonly failure?: { readonly stepId?: string; readonly code: string; readonly message: string };
   readonly abort?: { readonly by: string; readonly reason: string; readonly atMs: number };
+  /** While compensation steps run after a failure: the failure and the steps still to run. */
+  readonly compensating?: {
+    readonly failure: { readonly stepId?: string; readonly code: string; readonly message: string };
+    readonly remaining: readonly string[];
+  };
   /** Bumped on every transition; lets stores refuse stale writes. */
   readonly version: number;
 }

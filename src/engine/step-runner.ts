@@ -5,7 +5,7 @@ import type { AwsClients } from '../aws/index.js';
 import { evaluateCondition, resolveTemplates } from '../runbook/index.js';
 import type { ExpressionScope, RunbookDocument, StepDefinition } from '../runbook/index.js';
 import { PHASES } from '../runbook/index.js';
-import { describeError } from '../shared/index.js';
+import { FirebreakError, describeError, parseDurationMs } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import type { EngineEvent } from './events.js';
 import type { RunState, StepError } from './run-state.js';
@@ -42,7 +42,51 @@ function findDefinition(runbook: RunbookDocument, stepId: string): StepDefinitio
     const step = runbook.phases[phase].find((s) => s.id === stepId);
     if (step) return step;
   }
-  return undefined;
+  return runbook.compensation.find((s) => s.id === stepId);
+}
+
+/** The scope of each run of the action: one, or one per `forEach` element. */
+async function scopesOf(
+  definition: StepDefinition,
+  scope: ExpressionScope,
+): Promise<{ scopes: ExpressionScope[]; fanOut: boolean }> {
+  if (definition.forEach === undefined) return { scopes: [scope], fanOut: false };
+  const items = await resolveTemplates(definition.forEach, scope, definition.id);
+  if (!Array.isArray(items)) {
+    const got = items === undefined ? 'nothing' : typeof items;
+    throw new FirebreakError('FOR_EACH_NOT_A_LIST', `forEach gave ${got}, not a list`, {
+      stepId: definition.id,
+    });
+  }
+  return { scopes: items.map((item, index) => ({ ...scope, item, index })), fanOut: true };
+}
+
+/** Applies a step's `outputs` mapping (templates over `result`) to what its action returned. */
+async function mapOutputs(definition: StepDefinition, scope: ExpressionScope, result: unknown) {
+  if (definition.outputs === undefined) return result ?? {};
+  return resolveTemplates(definition.outputs, { ...scope, result }, definition.id);
+}
+
+/** Rejects with STEP_TIMEOUT when `work` takes longer than the step's `timeout`. */
+function withTimeout<T>(work: Promise<T>, definition: StepDefinition, clock: Clock): Promise<T> {
+  if (definition.timeout === undefined) return work;
+  const timeoutMs = parseDurationMs(definition.timeout);
+  return new Promise<T>((resolve, reject) => {
+    const cancel = clock.setTimer(clock.now() + timeoutMs, () => {
+      const message = `step ${definition.id} took longer than its timeout of ${definition.timeout}`;
+      reject(new FirebreakError('STEP_TIMEOUT', message, { stepId: definition.id }));
+    });
+    work.then(
+      (value) => {
+        cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cancel();
+        reject(error);
+      },
+    );
+  });
 }
 
 function failed(stepId: string, atMs: number, error: StepError): EngineEvent {
@@ -70,49 +114,82 @@ export async function runStep(
   }
 
   const scope = scopeOf(state);
-  let input: unknown;
+  let scopes: ExpressionScope[];
+  let fanOut: boolean;
+  let inputs: unknown[];
   try {
     if (definition.if !== undefined && !(await evaluateCondition(definition.if, scope, stepId))) {
-      return { type: 'step_skipped', stepId, atMs: now(), reason: `condition is false: ${definition.if}` };
+      return {
+        type: 'step_skipped',
+        stepId,
+        atMs: now(),
+        reason: `condition is false: ${definition.if}`,
+      };
     }
-    input = await resolveTemplates(definition.with ?? {}, scope, stepId);
+    ({ scopes, fanOut } = await scopesOf(definition, scope));
+    inputs = [];
+    for (const itemScope of scopes) {
+      inputs.push(await resolveTemplates(definition.with ?? {}, itemScope, stepId));
+    }
   } catch (error) {
-    return failed(stepId, now(), { code: 'EXPRESSION_FAILED', message: describeError(error), kind: 'firebreak' });
+    const code = error instanceof FirebreakError ? error.code : 'EXPRESSION_FAILED';
+    return failed(stepId, now(), { code, message: describeError(error), kind: 'firebreak' });
   }
 
-  const parsed = action.input.safeParse(input);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'with'}: ${i.message}`).join('; ');
-    const message = `step ${stepId}: invalid input for ${action.id}: ${detail}`;
-    return failed(stepId, now(), { code: 'STEP_INPUT_INVALID', message, kind: 'firebreak' });
+  const parsedInputs: unknown[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const parsed = action.input.safeParse(input);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'with'}: ${i.message}`)
+        .join('; ');
+      const which = fanOut ? ` (forEach item ${index})` : '';
+      const message = `step ${stepId}: invalid input for ${action.id}${which}: ${detail}`;
+      return failed(stepId, now(), { code: 'STEP_INPUT_INVALID', message, kind: 'firebreak' });
+    }
+    parsedInputs.push(parsed.data);
   }
 
   const step = state.steps.find((s) => s.id === stepId);
   if (step?.approvalPlan && !command.approved) {
-    return { type: 'approval_needed', stepId, atMs: now(), preview: { action: action.id, input: parsed.data } };
+    const input = fanOut ? parsedInputs : parsedInputs[0];
+    return { type: 'approval_needed', stepId, atMs: now(), preview: { action: action.id, input } };
   }
 
   const logger = deps.logger.child({ runId: state.runId, runbookId: state.runbookId, stepId });
   const pendingAudit: Promise<unknown>[] = [];
   const base = { runId: state.runId, stepId };
   try {
-    const outputs = await withAwsCallRecorder(
-      (record) => pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } })),
-      () =>
-        action.run(parsed.data, {
-          runId: state.runId,
-          runbookId: state.runbookId,
-          stepId,
-          attempt: command.attempt,
-          redelivered: command.redelivered ?? false,
-          clock: deps.clock,
-          logger,
-          aws: deps.aws,
-          idempotencyToken: `${state.runId}:${stepId}`,
-          note: (text, fields) =>
-            pendingAudit.push(deps.audit.append({ ...base, type: 'note', data: { text, ...fields } })),
-        }),
-    );
+    const results: unknown[] = [];
+    for (const [index, input] of parsedInputs.entries()) {
+      const token = fanOut ? `${state.runId}:${stepId}:${index}` : `${state.runId}:${stepId}`;
+      const result = await withAwsCallRecorder(
+        (record) =>
+          pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } })),
+        () =>
+          withTimeout(
+            action.run(input, {
+              runId: state.runId,
+              runbookId: state.runbookId,
+              stepId,
+              attempt: command.attempt,
+              redelivered: command.redelivered ?? false,
+              clock: deps.clock,
+              logger,
+              aws: deps.aws,
+              idempotencyToken: token,
+              note: (text, fields) =>
+                pendingAudit.push(
+                  deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
+                ),
+            }),
+            definition,
+            deps.clock,
+          ),
+      );
+      results.push(await mapOutputs(definition, scopes[index] ?? scope, result));
+    }
+    const outputs = fanOut ? results : results[0];
     await Promise.all(pendingAudit);
     return { type: 'step_succeeded', stepId, atMs: now(), outputs: outputs ?? {} };
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../audit/index.js';
 import type { EngineCommand, EngineEvent, EventRefusal, Transition } from './events.js';
 import { findStep, isFinished } from './run-state.js';
-import type { ApprovalState, RunState, RunStatus, StepState } from './run-state.js';
+import type { ApprovalState, RunState, RunStatus, StepError, StepState } from './run-state.js';
 
 /**
  * The run state machine. Pure: no clock, queue, Slack or AWS; given a state and an event it
@@ -34,22 +34,56 @@ function finish(draft: Draft, status: RunStatus, atMs: number): Draft {
 
 /** Moves to the step at `cursor` (or finishes the run) and emits the work for it. */
 function advance(draft: Draft, cursor: number, atMs: number): Draft {
+  if (draft.state.compensating) return nextCompensation(draft, atMs);
   const step = draft.state.steps[cursor];
-  if (!step) {
+  // Compensation steps sit after the last phase: reaching one means the phases are done.
+  if (!step || step.compensation) {
     const state = { ...draft.state, cursor };
     const failed = state.steps.some((s) => s.status === 'failed');
     return finish({ ...draft, state }, failed ? 'failed' : 'succeeded', atMs);
   }
-  const started: StepState = { ...step, status: 'running', attempt: 1, startedAtMs: atMs };
+  return startStep(draft, cursor, atMs);
+}
+
+function startStep(draft: Draft, cursor: number, atMs: number, attempt = 1): Draft {
+  const step = draft.state.steps[cursor] as StepState;
+  const { retryAtMs: _done, ...rest } = step;
+  const started: StepState = { ...rest, status: 'running', attempt, startedAtMs: atMs };
   draft.audit.push({
     type: 'step.started',
     runId: draft.state.runId,
     stepId: step.id,
-    data: { phase: step.phase, action: step.action, attempt: 1 },
+    data: { phase: step.phase, action: step.action, attempt },
   });
-  draft.commands.push({ type: 'run_step', stepId: step.id, attempt: 1, approved: false });
+  draft.commands.push({ type: 'run_step', stepId: step.id, attempt, approved: step.approved });
   const state = { ...replaceStep(draft.state, started), cursor, status: 'running' as const };
   return { ...draft, state };
+}
+
+/** Runs the next compensation step, or fails the run with the failure that started them. */
+function nextCompensation(draft: Draft, atMs: number): Draft {
+  const compensating = draft.state.compensating;
+  if (!compensating) return draft;
+  const [next, ...remaining] = compensating.remaining;
+  const cursor = draft.state.steps.findIndex((s) => s.id === next && s.compensation);
+  if (next === undefined || cursor < 0) {
+    const { compensating: _finished, ...state } = draft.state;
+    return finish({ ...draft, state: { ...state, failure: compensating.failure } }, 'failed', atMs);
+  }
+  const state = { ...draft.state, compensating: { ...compensating, remaining } };
+  return startStep({ ...draft, state }, cursor, atMs);
+}
+
+/** When the failed attempt should be retried, the time the next one is due. */
+function retryAtMsOf(step: StepState, error: StepError, atMs: number): number | undefined {
+  const plan = step.retry;
+  if (!plan || step.attempt >= plan.attempts) return undefined;
+  const kind = error.code === 'STEP_TIMEOUT' ? 'timeout' : error.kind;
+  if (!plan.on.includes(error.code) && !(kind !== undefined && plan.on.includes(kind))) {
+    return undefined;
+  }
+  const growth = plan.backoff === 'exponential' ? 2 ** (step.attempt - 1) : 1;
+  return atMs + Math.min(plan.delayMs * growth, plan.maxDelayMs);
 }
 
 /** The first transition of a new run: audit its start and run its first step. */
@@ -72,7 +106,10 @@ export function startRun(initial: RunState): Transition {
 /** Applies one event to a run. Events that no longer fit the state are refused, not thrown. */
 export function applyEvent(state: RunState, event: EngineEvent): Transition {
   if (isFinished(state)) {
-    return refuse(state, { code: 'RUN_FINISHED', message: `run ${state.runId} is ${state.status}` });
+    return refuse(state, {
+      code: 'RUN_FINISHED',
+      message: `run ${state.runId} is ${state.status}`,
+    });
   }
   const next = dispatch(state, event);
   if (next.refusal) return next;
@@ -87,6 +124,8 @@ function dispatch(state: RunState, event: EngineEvent): Transition {
       return onDecision(state, event);
     case 'deadline_reached':
       return onDeadline(state, event);
+    case 'retry_due':
+      return onRetryDue(state, event);
     default:
       return onStepResult(state, event);
   }
@@ -113,23 +152,71 @@ function onStepResult(state: RunState, event: StepResultEvent): Transition {
   if (event.type === 'step_succeeded') {
     const done = { ...step, status: 'succeeded' as const, outputs: event.outputs };
     draft.audit.push({ ...base, type: 'step.finished', data: { outputs: event.outputs } });
-    return advance({ ...draft, state: replaceStep(state, { ...done, finishedAtMs: event.atMs }) }, state.cursor + 1, event.atMs);
+    return advance(
+      { ...draft, state: replaceStep(state, { ...done, finishedAtMs: event.atMs }) },
+      state.cursor + 1,
+      event.atMs,
+    );
   }
 
   if (event.type === 'step_skipped') {
-    const done = { ...step, status: 'skipped' as const, note: event.reason, finishedAtMs: event.atMs };
+    const done = {
+      ...step,
+      status: 'skipped' as const,
+      note: event.reason,
+      finishedAtMs: event.atMs,
+    };
     draft.audit.push({ ...base, type: 'step.skipped', data: { reason: event.reason } });
     return advance({ ...draft, state: replaceStep(state, done) }, state.cursor + 1, event.atMs);
   }
 
-  const failed = { ...step, status: 'failed' as const, error: event.error, finishedAtMs: event.atMs };
+  const retryAtMs = retryAtMsOf(step, event.error, event.atMs);
+  if (retryAtMs !== undefined) {
+    const data = { error: event.error, attempt: step.attempt, retryAtMs };
+    draft.audit.push({ ...base, type: 'step.failed', data });
+    const attempt = step.attempt + 1;
+    draft.commands.push({ type: 'schedule_retry', stepId: step.id, attempt, atMs: retryAtMs });
+    return { ...draft, state: replaceStep(state, { ...step, error: event.error, retryAtMs }) };
+  }
+
+  const failed = {
+    ...step,
+    status: 'failed' as const,
+    error: event.error,
+    finishedAtMs: event.atMs,
+  };
   draft.audit.push({ ...base, type: 'step.failed', data: { error: event.error } });
   const withFailure = replaceStep(state, failed);
-  if (step.onFailure === 'continue') {
+  if (step.onFailure === 'continue' || state.compensating) {
     return advance({ ...draft, state: withFailure }, state.cursor + 1, event.atMs);
   }
   const failure = { stepId: step.id, code: event.error.code, message: event.error.message };
+  if (step.compensate?.length) {
+    const compensating = { failure, remaining: step.compensate };
+    return nextCompensation({ ...draft, state: { ...withFailure, compensating } }, event.atMs);
+  }
   return finish({ ...draft, state: { ...withFailure, failure } }, 'failed', event.atMs);
+}
+
+function onRetryDue(
+  state: RunState,
+  event: Extract<EngineEvent, { type: 'retry_due' }>,
+): Transition {
+  const step = state.steps[state.cursor];
+  // Decided by comparing times, as deadlines are: an early or repeated timer changes nothing.
+  if (
+    !step ||
+    step.id !== event.stepId ||
+    step.retryAtMs === undefined ||
+    event.atMs < step.retryAtMs
+  ) {
+    return refuse(state, {
+      code: 'STEP_NOT_IN_HAND',
+      message: `step ${event.stepId} of run ${state.runId} has no retry due`,
+    });
+  }
+  const draft: Draft = { state, commands: [], audit: [] };
+  return startStep(draft, state.cursor, event.atMs, step.attempt + 1);
 }
 
 function requestApproval(
@@ -155,7 +242,12 @@ function requestApproval(
     stepId: step.id,
     data: { roles: plan.roles, min: plan.min, deadlineAtMs, preview: event.preview },
   });
-  draft.commands.push({ type: 'request_approval', stepId: step.id, deadlineAtMs, preview: event.preview });
+  draft.commands.push({
+    type: 'request_approval',
+    stepId: step.id,
+    deadlineAtMs,
+    preview: event.preview,
+  });
   if (deadlineAtMs !== undefined) {
     draft.commands.push({ type: 'schedule_deadline', stepId: step.id, atMs: deadlineAtMs });
   }
@@ -178,7 +270,12 @@ function onDecision(
       data: { code: r.code, reason: r.message, decision: event.decision },
     });
   }
-  const decision = { by: event.by, decision: event.decision, atMs: event.atMs, reason: event.reason };
+  const decision = {
+    by: event.by,
+    decision: event.decision,
+    atMs: event.atMs,
+    reason: event.reason,
+  };
   const approval = { ...step.approval, decisions: [...step.approval.decisions, decision] };
   const draft: Draft = { state, commands: [], audit: [] };
   draft.audit.push({
@@ -192,10 +289,16 @@ function onDecision(
   if (event.decision === 'deny') {
     const denied = { ...step, approval, status: 'denied' as const, finishedAtMs: event.atMs };
     const failure = { stepId: step.id, code: 'APPROVAL_DENIED', message: `denied by ${event.by}` };
-    return finish({ ...draft, state: { ...replaceStep(state, denied), failure } }, 'denied', event.atMs);
+    return finish(
+      { ...draft, state: { ...replaceStep(state, denied), failure } },
+      'denied',
+      event.atMs,
+    );
   }
 
-  const approvers = new Set(approval.decisions.filter((d) => d.decision === 'approve').map((d) => d.by));
+  const approvers = new Set(
+    approval.decisions.filter((d) => d.decision === 'approve').map((d) => d.by),
+  );
   if (approvers.size < approval.min) {
     return { ...draft, state: replaceStep(state, { ...step, approval }) };
   }
@@ -217,13 +320,22 @@ function checkDecision(
     };
   }
   if (approval.deadlineAtMs !== undefined && event.atMs > approval.deadlineAtMs) {
-    return { code: 'APPROVAL_LATE', message: `the approval deadline for step ${step.id} has passed` };
+    return {
+      code: 'APPROVAL_LATE',
+      message: `the approval deadline for step ${step.id} has passed`,
+    };
   }
   if (event.by === state.requester) {
-    return { code: 'APPROVAL_SELF', message: `${event.by} requested run ${state.runId} and cannot approve it` };
+    return {
+      code: 'APPROVAL_SELF',
+      message: `${event.by} requested run ${state.runId} and cannot approve it`,
+    };
   }
   if (approval.decisions.some((d) => d.by === event.by)) {
-    return { code: 'APPROVAL_DUPLICATE', message: `${event.by} has already decided on step ${step.id}` };
+    return {
+      code: 'APPROVAL_DUPLICATE',
+      message: `${event.by} has already decided on step ${step.id}`,
+    };
   }
   if (approval.roles.length > 0 && !approval.roles.some((r) => event.roles.includes(r))) {
     return {
@@ -241,10 +353,19 @@ function onDeadline(
   const step = findStep(state, event.stepId);
   const deadline = step?.approval?.deadlineAtMs;
   // Decided by comparing times, never by when the timer happened to fire.
-  if (!step || step.status !== 'awaiting_approval' || deadline === undefined || event.atMs < deadline) {
+  if (
+    !step ||
+    step.status !== 'awaiting_approval' ||
+    deadline === undefined ||
+    event.atMs < deadline
+  ) {
     return refuse(state, { code: 'APPROVAL_NOT_PENDING', message: 'no approval deadline due' });
   }
   const draft: Draft = { state, commands: [], audit: [] };
+  const plan = step.approvalPlan;
+  if (plan?.onDeadline === 'escalate' && plan.escalateTo && !step.approval?.escalated) {
+    return escalate(draft, step, plan.escalateTo, event.atMs + (plan.deadlineMs ?? 0));
+  }
   draft.audit.push({
     type: 'approval.decided',
     runId: state.runId,
@@ -253,11 +374,39 @@ function onDeadline(
     data: { decision: 'deny', reason: 'approval deadline passed' },
   });
   const denied = { ...step, status: 'denied' as const, finishedAtMs: event.atMs };
-  const failure = { stepId: step.id, code: 'APPROVAL_DEADLINE', message: 'approval deadline passed' };
-  return finish({ ...draft, state: { ...replaceStep(state, denied), failure } }, 'denied', event.atMs);
+  const failure = {
+    stepId: step.id,
+    code: 'APPROVAL_DEADLINE',
+    message: 'approval deadline passed',
+  };
+  return finish(
+    { ...draft, state: { ...replaceStep(state, denied), failure } },
+    'denied',
+    event.atMs,
+  );
 }
 
-function onAbort(state: RunState, event: Extract<EngineEvent, { type: 'abort_requested' }>): Transition {
+/** The deadline passed with `onDeadline: escalate`: ask the fallback role, once. */
+function escalate(draft: Draft, step: StepState, role: string, deadlineAtMs: number): Transition {
+  const previous = step.approval as ApprovalState;
+  const approval = { ...previous, roles: [role], deadlineAtMs, escalated: true };
+  const { preview, min } = approval;
+  draft.audit.push({
+    type: 'approval.requested',
+    runId: draft.state.runId,
+    stepId: step.id,
+    actor: 'firebreak:deadline',
+    data: { roles: [role], min, deadlineAtMs, preview, escalatedFrom: previous.roles },
+  });
+  draft.commands.push({ type: 'request_approval', stepId: step.id, deadlineAtMs, preview });
+  draft.commands.push({ type: 'schedule_deadline', stepId: step.id, atMs: deadlineAtMs });
+  return { ...draft, state: replaceStep(draft.state, { ...step, approval }) };
+}
+
+function onAbort(
+  state: RunState,
+  event: Extract<EngineEvent, { type: 'abort_requested' }>,
+): Transition {
   const draft: Draft = { state, commands: [], audit: [] };
   draft.audit.push({
     type: 'run.abort_requested',

@@ -151,6 +151,12 @@ export class InProcessDriver implements RunDriver {
           this.track(this.feed(runId, event));
         });
         return;
+      case 'schedule_retry':
+        this.options.clock.setTimer(command.atMs, () => {
+          const event = { type: 'retry_due' as const, stepId: command.stepId, atMs: this.options.clock.now() };
+          this.track(this.feed(runId, event));
+        });
+        return;
       case 'request_approval':
         log.info('approval requested', { stepId: command.stepId, deadlineAtMs: command.deadlineAtMs });
         return;

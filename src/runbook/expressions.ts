@@ -15,6 +15,12 @@ export interface ExpressionScope {
   readonly trigger?: unknown;
   readonly steps: Record<string, { outputs?: unknown; status: string }>;
   readonly run: { id: string; requester: string; startedAt: string; runbook: string };
+  /** In a `forEach` step: the element in hand. */
+  readonly item?: unknown;
+  /** In a `forEach` step: the element's position, from 0. */
+  readonly index?: number;
+  /** In a step's `outputs` mapping: what the action returned. */
+  readonly result?: unknown;
 }
 
 type Compiled = ReturnType<typeof jsonata>;
