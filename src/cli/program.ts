@@ -4,13 +4,18 @@ import { FirebreakError } from '../shared/index.js';
 import { createProcessIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerApproveCommand } from './commands/approve-command.js';
+import { registerAbortCommand } from './commands/abort-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
+import { registerAuditExportCommand } from './commands/audit-export-command.js';
 import { registerIamPolicyCommand } from './commands/iam-policy-command.js';
 import { registerRunCommand } from './commands/run-command.js';
+import { registerRunsCommand } from './commands/runs-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
+import { registerStatusCommand } from './commands/status-command.js';
 import { registerTabletopCommand } from './commands/tabletop-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 
 /** Builds the `firebreak` command. */
 export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): Command {
@@ -20,7 +25,12 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
     .showHelpAfterError();
   registerTabletopCommand(program, config, io);
   registerAuditCommand(program, config, io);
+  registerAuditExportCommand(program, config, io);
   registerRunCommand(program, config, io);
+  registerWorkerCommand(program, config, io);
+  registerRunsCommand(program, config, io);
+  registerStatusCommand(program, config, io);
+  registerAbortCommand(program, config, io);
   registerApproveCommand(program, config, io);
   registerServeCommand(program, config, io);
   registerValidateCommand(program, config, io);

@@ -2,7 +2,9 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { isFinished } from '../../engine/index.js';
+import type { RunState } from '../../engine/index.js';
 import { createRuntime } from '../../main.js';
+import type { BullmqDriver } from '../../queue/index.js';
 import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatRun, parseKeyValues } from '../format-run.js';
@@ -10,9 +12,49 @@ import { formatRun, parseKeyValues } from '../format-run.js';
 interface RunOptions {
   as: string;
   approveAs?: string;
+  wait?: boolean;
 }
 
-/** `firebreak run RUNBOOK key=value...` on the in-process queue. */
+/** Resolves with the run once it has finished, saying once when it waits for a person. */
+function waitForFinish(driver: BullmqDriver, runId: string, io: CliIo): Promise<RunState> {
+  const told = new Set<string>();
+  return new Promise((resolve) => {
+    const check = (run: RunState) => {
+      if (run.runId !== runId) return;
+      const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
+      if (waiting && !told.has(waiting.id)) {
+        told.add(waiting.id);
+        io.out(`${runId} waits for approval of ${waiting.id}: firebreak approve ${runId} ${waiting.id} --as <user>`);
+      }
+      if (!isFinished(run)) return;
+      stop();
+      resolve(run);
+    };
+    const stop = driver.onChange(check);
+    void driver.subscribed().then(async () => {
+      const run = await driver.getRun(runId);
+      if (run) check(run);
+    });
+  });
+}
+
+/** With REDIS_URL: the run is queued for workers; `--wait` follows it to the end. */
+async function followDurableRun(driver: BullmqDriver, started: RunState, wait: boolean, io: CliIo) {
+  const stored = await driver.getStoredRun(started.runId);
+  if (stored?.waiting) io.out(`${started.runId} waits for the lock on "${stored.lock}"`);
+  if (!wait) {
+    io.out(`queued on Redis; follow it with: firebreak status ${started.runId}`);
+    return;
+  }
+  const run = await waitForFinish(driver, started.runId, io);
+  io.out(formatRun(run));
+  if (run.status !== 'succeeded') io.exitCode(1);
+}
+
+/**
+ * `firebreak run RUNBOOK key=value... [--wait]`: with REDIS_URL the run is queued for workers
+ * and its id printed; otherwise it runs in this process.
+ */
 export function registerRunCommand(program: Command, config: Config, io: CliIo): void {
   program
     .command('run')
@@ -32,6 +74,14 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
         trigger: { source: 'cli' },
       });
       io.out(`${started.runId} started (${runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS'})`);
+      if (runtime.bullmq) {
+        try {
+          await followDurableRun(runtime.bullmq, started, options.wait === true, io);
+        } finally {
+          await runtime.close();
+        }
+        return;
+      }
       await runtime.close();
 
       for (;;) {

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/index.js';
+import { FirebreakError } from '../../shared/index.js';
+import type { CliIo } from '../cli-io.js';
+import { formatRun } from '../format-run.js';
+import { createDurableRuntime } from './durable-runtime.js';
+
+/** `firebreak status RUN`: a run's steps, and the lock it waits for when it waits. */
+export function registerStatusCommand(program: Command, config: Config, io: CliIo): void {
+  program
+    .command('status')
+    .description("show a run's steps (needs REDIS_URL)")
+    .argument('<run>', 'run id')
+    .action(async (runId: string) => {
+      const runtime = await createDurableRuntime(config, 'firebreak status');
+      try {
+        const stored = await runtime.bullmq.getStoredRun(runId);
+        if (!stored) throw new FirebreakError('RUN_UNKNOWN', `no run ${runId}; list runs with firebreak runs`, { runId });
+        io.out(formatRun(stored.state));
+        if (stored.waiting) {
+          const holder = await runtime.bullmq.locks.holder(stored.lock ?? '');
+          io.out(`  waits for the lock on "${stored.lock}"${holder ? `, held by ${holder}` : ''}`);
+        }
+        if (stored.state.abort) {
+          const { by, reason } = stored.state.abort;
+          io.out(`  aborted by ${by}: ${reason}`);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+}
