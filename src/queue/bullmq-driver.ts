@@ -252,10 +252,10 @@ export class BullmqDriver implements RunDriver, DriverInternals {
 
   /** Releases a finished run's lock and starts the next run in line. */
   async finishLock(runId: string, lock: string): Promise<void> {
-    const next = await this.locks.release(lock, runId);
-    if (next === undefined) return;
-    await this.options.audit.append({ type: 'lock.released', runId, data: { lock, to: next } });
-    await this.startWaiting(next);
+    const outcome = await this.locks.release(lock, runId);
+    if (!outcome.released) return;
+    await this.options.audit.append({ type: 'lock.released', runId, data: { lock, to: outcome.next } });
+    if (outcome.next !== undefined) await this.startWaiting(outcome.next);
   }
 
   private async checkWaiting(runId: string, lock: string): Promise<void> {

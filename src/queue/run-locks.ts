@@ -35,18 +35,23 @@ end
 return {'refused', holder}
 `;
 
-// KEYS: lock, waiters. ARGV: runId. Hands the lock to the oldest waiter; returns its id.
+// KEYS: lock, waiters. ARGV: runId. Hands the lock to the oldest waiter, if any.
 const RELEASE_SCRIPT = `
 redis.call('LREM', KEYS[2], 0, ARGV[1])
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {} end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'not_held'} end
 local nextRun = redis.call('LPOP', KEYS[2])
 if nextRun then
   redis.call('SET', KEYS[1], nextRun)
-  return {nextRun}
+  return {'released', nextRun}
 end
 redis.call('DEL', KEYS[1])
-return {}
+return {'released'}
 `;
+
+/** What became of releasing a lock. */
+export type ReleaseOutcome =
+  | { readonly released: false }
+  | { readonly released: true; readonly next?: string };
 
 type ScriptCall = (...args: unknown[]) => Promise<string[]>;
 
@@ -73,11 +78,11 @@ export class RunLocks {
     return reply[0] === 'waiting' ? { kind: 'waiting', heldBy } : { kind: 'refused', heldBy };
   }
 
-  /** Gives up `runId`'s hold (or place in line); returns the run that now holds the lock. */
-  async release(name: string, runId: string): Promise<string | undefined> {
+  /** Gives up `runId`'s hold (or its place in line); says which run holds the lock now. */
+  async release(name: string, runId: string): Promise<ReleaseOutcome> {
     const keys = [this.keys.lock(name), this.keys.lockWaiters(name)];
     const reply = await this.call('firebreakLockRelease')(...keys, runId);
-    return reply[0];
+    return reply[0] === 'released' ? { released: true, next: reply[1] } : { released: false };
   }
 
   /** The run holding the lock on `name`, if any. */
