@@ -63,9 +63,11 @@ export function checkTriggers(runbook: RunbookDocument, source: SourceMap): Runb
   runbook.triggers.forEach((trigger, i) => {
     const path = ['triggers', i];
     problems.push(...checkMapping(runbook, trigger, path, source));
-    problems.push(
-      ...checkExpressions(sitesIn([...path, 'inputs'], trigger.inputs ?? {}), rules, source),
-    );
+    const sites = [
+      ...sitesIn([...path, 'inputs'], trigger.inputs ?? {}),
+      ...sitesIn([...path, 'incidentKey'], trigger.incidentKey ?? ''),
+    ];
+    problems.push(...checkExpressions(sites, rules, source));
     if (trigger.finding) {
       problems.push(...checkPattern(trigger.finding.type, [...path, 'finding', 'type'], source));
     }

@@ -191,6 +191,18 @@ const triggerSchema = z
       .record(z.string(), template)
       .optional()
       .describe('Input name to template over `trigger` (the parsed alarm or finding).'),
+    incidentKey: template
+      .optional()
+      .describe(
+        'Template over `trigger` naming the incident; messages with the same key start one run. Default: alarm account, region and name, or the finding id.',
+      )
+      .meta({ experimental: true }),
+    dedupeWindow: duration
+      .optional()
+      .describe(
+        'How long after a run starts further messages for its incident key become notes on it, e.g. 1h; default 1h.',
+      )
+      .meta({ experimental: true }),
   })
   .refine(
     (t) => [t.finding, t.alarm, t.command].filter((v) => v !== undefined).length === 1,
