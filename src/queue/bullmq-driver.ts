@@ -26,8 +26,14 @@ import type { RedisKeys } from './redis-keys.js';
 import { RedisRunStore } from './redis-run-store.js';
 import type { CommitExtras, StoredRun } from './redis-run-store.js';
 import { RunLocks } from './run-locks.js';
-import { DEFAULT_COMPLETED_JOBS_KEPT, DEFAULT_FAILED_JOBS_KEPT, STEP_QUEUE_NAME, deadlineJobId, stepJobId } from './step-jobs.js';
-import type { DeadlineJobData, StepJobData } from './step-jobs.js';
+import {
+  DEFAULT_COMPLETED_JOBS_KEPT,
+  DEFAULT_FAILED_JOBS_KEPT,
+  STEP_QUEUE_NAME,
+  stepJobId,
+  timerJobId,
+} from './step-jobs.js';
+import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { StepWorker } from './step-worker.js';
 import type { StepWorkerOptions } from './step-worker.js';
 
@@ -73,8 +79,8 @@ export interface DriverInternals {
 }
 
 /**
- * The production driver: run state in Redis, each step a BullMQ job, approval deadlines as
- * delayed jobs. The engine code is the in-process driver's; only persistence and scheduling
+ * The production driver: run state in Redis, each step a BullMQ job, approval deadlines and
+ * retry waits as delayed jobs. The engine code is the in-process driver's; only persistence and scheduling
  * differ. Any process may start, decide or abort runs; `startWorker` makes this one run steps.
  */
 export class BullmqDriver implements RunDriver, DriverInternals {
@@ -227,13 +233,17 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     }
     if (stored.waiting && stored.lock) return this.checkWaiting(state.runId, stored.lock);
     const step = state.steps[state.cursor];
-    if (step?.status === 'running') {
-      const data = { runId: state.runId, stepId: step.id, attempt: step.attempt, approved: step.approved };
-      await this.addStepJob(data, true);
+    if (!step) return;
+    const timer = { runId: state.runId, stepId: step.id, attempt: step.attempt };
+    if (step.status === 'running' && step.retryAtMs !== undefined) {
+      return this.addTimerJob('retry', { ...timer, attempt: step.attempt + 1, atMs: step.retryAtMs });
     }
-    const deadline = step?.approval?.deadlineAtMs;
-    if (step?.status === 'awaiting_approval' && deadline !== undefined) {
-      await this.addDeadlineJob({ runId: state.runId, stepId: step.id, attempt: step.attempt, atMs: deadline });
+    if (step.status === 'running') {
+      return this.addStepJob({ ...timer, approved: step.approved }, true);
+    }
+    const deadline = step.approval?.deadlineAtMs;
+    if (step.status === 'awaiting_approval' && deadline !== undefined) {
+      await this.addTimerJob('deadline', { ...timer, atMs: deadline });
     }
   }
 
@@ -320,7 +330,11 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       }
       case 'schedule_deadline': {
         const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
-        return this.addDeadlineJob({ runId, stepId: command.stepId, attempt, atMs: command.atMs });
+        return this.addTimerJob('deadline', { runId, stepId: command.stepId, attempt, atMs: command.atMs });
+      }
+      case 'schedule_retry': {
+        const { stepId, attempt, atMs } = command;
+        return this.addTimerJob('retry', { runId, stepId, attempt, atMs });
       }
       case 'request_approval':
         this.options.logger.info('approval requested', { runId, stepId: command.stepId });
@@ -349,9 +363,9 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     await this.queue.add('step', data, { ...this.jobOptions, jobId });
   }
 
-  private async addDeadlineJob(data: DeadlineJobData): Promise<void> {
+  private async addTimerJob(name: TimerJobName, data: TimerJobData): Promise<void> {
     const delay = Math.max(0, data.atMs - this.options.clock.now());
-    await this.queue.add('deadline', data, { ...this.jobOptions, jobId: deadlineJobId(data), delay });
+    await this.queue.add(name, data, { ...this.jobOptions, jobId: timerJobId(name, data), delay });
   }
 
   private subscribe(): void {

@@ -16,8 +16,9 @@ export {
   DEFAULT_FAILED_JOBS_KEPT,
   STEP_QUEUE_NAME,
   stepJobId,
+  timerJobId,
 } from './step-jobs.js';
-export type { DeadlineJobData, StepJobData } from './step-jobs.js';
+export type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 export type { StoredRun } from './redis-run-store.js';
 export type { LockMode } from './run-locks.js';
 export { createRedisConnection } from './create-redis-connection.js';

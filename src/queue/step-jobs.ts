@@ -15,12 +15,12 @@ export interface StepJobData {
   readonly approved: boolean;
 }
 
-/** What a deadline job carries. */
-export interface DeadlineJobData {
+/** What a timer job (an approval deadline, a retry's wait) carries. */
+export interface TimerJobData {
   readonly runId: string;
   readonly stepId: string;
   readonly attempt: number;
-  /** When the deadline falls, ms since the epoch. */
+  /** When the timer is due, ms since the epoch. */
   readonly atMs: number;
 }
 
@@ -34,8 +34,11 @@ export function stepJobId(data: StepJobData): string {
   return jobKey(data.runId, data.stepId, data.attempt, data.approved ? 'approved' : 'first');
 }
 
-/** The job id of a step's approval deadline. */
-export function deadlineJobId(data: DeadlineJobData): string {
-  return jobKey(data.runId, data.stepId, data.attempt, 'deadline');
+/** The job names of timers: `deadline` feeds `deadline_reached`, `retry` feeds `retry_due`. */
+export type TimerJobName = 'deadline' | 'retry';
+
+/** The job id of a timer; the due time is part of it, as an escalation sets a second deadline. */
+export function timerJobId(name: TimerJobName, data: TimerJobData): string {
+  return jobKey(data.runId, data.stepId, data.attempt, name, data.atMs);
 }
 

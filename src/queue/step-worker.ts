@@ -6,7 +6,7 @@ import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
 import { STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
-import type { DeadlineJobData, StepJobData } from './step-jobs.js';
+import type { StepJobData, TimerJobData } from './step-jobs.js';
 
 /** Default steps one worker process runs at once. */
 export const DEFAULT_WORKER_CONCURRENCY = 20;
@@ -130,7 +130,7 @@ export class StepWorker {
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
-    if (job.name === 'deadline') return this.processDeadline(job as Job<DeadlineJobData>, token);
+    if (job.name === 'deadline' || job.name === 'retry') return this.processTimer(job as Job<TimerJobData>, token);
     return this.processStep(job as Job<StepJobData>);
   }
 
@@ -148,7 +148,8 @@ export class StepWorker {
       step?.id === stepId &&
       step.status === 'running' &&
       step.attempt === data.attempt &&
-      step.approved === data.approved;
+      step.approved === data.approved &&
+      step.retryAtMs === undefined;
     if (!current) {
       const stored = await this.driver.store.load(runId);
       if (stored) await this.driver.ensureScheduled(stored);
@@ -168,14 +169,16 @@ export class StepWorker {
     await this.driver.feed(runId, event);
   }
 
-  private async processDeadline(job: Job<DeadlineJobData>, token: string | undefined): Promise<void> {
+  private async processTimer(job: Job<TimerJobData>, token: string | undefined): Promise<void> {
     const { runId, stepId, atMs } = job.data;
     // Decided by comparing times, never by when the timer fired: an early job waits again.
-    if (this.driver.options.clock.now() < atMs) {
+    const nowMs = this.driver.options.clock.now();
+    if (nowMs < atMs) {
       await job.moveToDelayed(atMs, token);
       throw new DelayedError();
     }
-    await this.driver.feed(runId, { type: 'deadline_reached', stepId, atMs: this.driver.options.clock.now() });
+    const type = job.name === 'retry' ? ('retry_due' as const) : ('deadline_reached' as const);
+    await this.driver.feed(runId, { type, stepId, atMs: nowMs });
   }
 
   /** A step job that used up its attempts fails its step, so the run does not hang. */

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { RunState } from '../../src/engine/index.js';
 import { RunLockedError } from '../../src/queue/index.js';
 import type { StepWorker } from '../../src/queue/index.js';
-import { DEADLINE_YAML, EVIDENCE_YAML, lockedYaml, TEN_STEPS_YAML } from './fixtures/runbooks.js';
+import { DEADLINE_YAML, EVIDENCE_YAML, lockedYaml, RETRY_YAML, TEN_STEPS_YAML } from './fixtures/runbooks.js';
 import { createTestStack, deletePrefix, uniquePrefix, VOLUME_ID } from './stack.js';
 import type { TestStack } from './stack.js';
 
-const RUNBOOKS = [TEN_STEPS_YAML, EVIDENCE_YAML, DEADLINE_YAML, lockedYaml('lock-wait', 'wait'), lockedYaml('lock-refuse', 'refuse')];
+const RUNBOOKS = [TEN_STEPS_YAML, EVIDENCE_YAML, DEADLINE_YAML, RETRY_YAML, lockedYaml('lock-wait', 'wait'), lockedYaml('lock-refuse', 'refuse')];
 
 /** Resolves with the run's state once `done` holds for it (pub/sub, no polling sleeps). */
 function waitForRun(stack: TestStack, runId: string, done: (state: RunState) => boolean): Promise<RunState> {
@@ -77,6 +77,15 @@ describe('BullmqDriver', () => {
     const runs = await stack.driver.listRuns();
     expect(runs.map((r) => r.runId)).toEqual([started.runId]);
     expect((await stack.driver.getRun(started.runId))?.steps).toHaveLength(10);
+  });
+
+  it('retries a failed step after its backoff, as a delayed job', async () => {
+    const started = await stack.driver.startRun({ runbookId: 'retry', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    const run = await waitForRun(stack, started.runId, finished);
+
+    expect(run.status).toBe('succeeded');
+    expect(run.steps[0]?.outputs).toEqual({ attempt: 3 });
+    expect((run.finishedAtMs ?? 0) - run.startedAtMs).toBeGreaterThanOrEqual(400);
   });
 
   describe('when a step waits for approval', () => {
