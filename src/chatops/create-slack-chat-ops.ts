@@ -1,5 +1,5 @@
-import { App, ExpressReceiver } from '@slack/bolt';
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { App, ExpressReceiver, webApi } from '@slack/bolt';
+import type { AllMiddlewareArgs, AuthorizeResult, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Application } from 'express';
 import type { AuditSink } from '../audit/index.js';
 import type { RoleMap, SlackConfig } from '../config/index.js';
@@ -74,7 +74,34 @@ function requireSetting(value: string | undefined, variable: string, why: string
   throw new ChatOpsError('SLACK_CONFIG_INVALID', `${variable} is not set; ${why}`);
 }
 
-function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'socket' } {
+interface CreatedApp {
+  readonly app: App;
+  readonly mode: 'http' | 'socket';
+  /** Our Web API client (run messages, replies, modals), with the bot token. */
+  readonly client: webApi.WebClient;
+  /** Checks the bot token (auth.test) once; later calls reuse the answer. */
+  readonly authorize: () => Promise<AuthorizeResult>;
+}
+
+/**
+ * Bolt calls `auth.test` before every event when its own token check is off, which would put
+ * a Web API round trip in front of every acknowledgement; this authorizes once and remembers.
+ */
+function createAuthorize(client: webApi.WebClient, token: string): () => Promise<AuthorizeResult> {
+  let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
+  return async () => {
+    identity ??= client.auth
+      .test()
+      .then((result) => ({ botUserId: result.user_id, botId: result.bot_id }))
+      .catch((error: unknown) => {
+        identity = undefined;
+        throw error;
+      });
+    return { botToken: token, ...(await identity) };
+  };
+}
+
+function createApp(options: SlackChatOpsOptions): CreatedApp {
   const { slack } = options;
   const token = requireSetting(slack.botToken, 'SLACK_BOT_TOKEN', 'the bot cannot post without it');
   const logger = toBoltLogger(options.logger);
@@ -84,23 +111,19 @@ function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'so
     rejectRateLimitedCalls: true,
     retryConfig: { retries: options.apiRetries ?? 3, factor: 2, minTimeout: 500 },
     timeout: options.apiTimeoutMs ?? 10_000,
+    logger,
   };
+  const client = new webApi.WebClient(token, clientOptions);
+  const authorize = createAuthorize(client, token);
+  const common = { authorize, logger, clientOptions, convoStore: false as const };
   if (slack.appToken) {
-    const app = new App({
-      token,
-      appToken: slack.appToken,
-      socketMode: true,
-      logger,
-      clientOptions,
-      convoStore: false,
-      // start() checks the token itself and says what is wrong; see verifyToken.
-      tokenVerificationEnabled: false,
-    });
-    return { app, mode: 'socket' };
+    const app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+    return { app, mode: 'socket', client, authorize };
   }
   const http = options.http;
-  if (!http)
+  if (!http) {
     throw new ChatOpsError('SLACK_CONFIG_INVALID', 'HTTP mode needs an HTTP server to mount on');
+  }
   const signingSecret = requireSetting(
     slack.signingSecret,
     'SLACK_SIGNING_SECRET',
@@ -115,15 +138,7 @@ function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'so
     // Acknowledge as soon as ack() is called: Slack wants an answer within three seconds.
     processBeforeResponse: false,
   });
-  const app = new App({
-    token,
-    receiver,
-    logger,
-    clientOptions,
-    convoStore: false,
-    tokenVerificationEnabled: false,
-  });
-  return { app, mode: 'http' };
+  return { app: new App({ ...common, receiver }), mode: 'http', client, authorize };
 }
 
 /**
@@ -132,14 +147,14 @@ function createApp(options: SlackChatOpsOptions): { app: App; mode: 'http' | 'so
  * Socket Mode (no public URL needed) when SLACK_APP_TOKEN is.
  */
 export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
-  const { app, mode } = createApp(options);
+  const { app, mode, client, authorize } = createApp(options);
   const logger = options.logger.child({ component: 'chatops' });
   const metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
   const work = new Set<Promise<void>>();
 
   // Wiring: one publisher, one role resolver, and the two handlers that use them.
   const publisher = new RunMessagePublisher({
-    client: app.client,
+    client,
     store: options.store,
     clock: options.clock,
     logger,
@@ -153,7 +168,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     clock: options.clock,
     logger,
     listUserGroups: async () => {
-      const result = await app.client.usergroups.list({ include_users: true });
+      const result = await client.usergroups.list({ include_users: true });
       return (result.usergroups ?? []).map((g) => ({
         id: g.id ?? '',
         handle: g.handle,
@@ -163,7 +178,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   });
   const postEphemeral: EphemeralPoster = async (channel, user, text) => {
     try {
-      await app.client.chat.postEphemeral({ channel, user, text });
+      await client.chat.postEphemeral({ channel, user, text });
       metrics.slackApiCall('chat.postEphemeral', 'ok');
     } catch (error) {
       metrics.slackApiCall('chat.postEphemeral', 'error');
@@ -208,6 +223,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   app.command(/.*/, async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const { command, ack, context } = args;
     let reply: string;
+    let work: (() => Promise<void>) | undefined;
     try {
       const outcome = await commands.handle({
         teamId: command.team_id,
@@ -219,12 +235,14 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
         retryNum: context.retryNum,
       });
       reply = outcome.reply;
-      if (outcome.work) later(outcome.work);
+      work = outcome.work;
     } catch (error) {
       logger.error('slash command failed', { error: describeError(error) });
       reply = `:x: firebreak could not handle that (${describeError(error)}). Type \`${options.slack.command} help\`.`;
     }
     await ack({ response_type: 'ephemeral', text: reply });
+    // Only now start the run: its first steps must not hold the acknowledgement back.
+    if (work) later(work);
   });
 
   // Approve: acknowledge, then decide.
@@ -285,7 +303,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     app,
     publisher,
     start: async () => {
-      await verifyToken(app);
+      await verifyToken(authorize);
       if (mode === 'socket') await app.start();
     },
     idle: async () => {
@@ -302,9 +320,9 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
 }
 
 /** Checks the bot token once at start, so a bad one fails `serve` with a clear message. */
-async function verifyToken(app: App): Promise<void> {
+async function verifyToken(authorize: () => Promise<AuthorizeResult>): Promise<void> {
   try {
-    await app.client.auth.test();
+    await authorize();
   } catch (error) {
     throw new ChatOpsError(
       'SLACK_CONFIG_INVALID',
