@@ -272,6 +272,8 @@ describe('Slack app over HTTP', () => {
         .accepted('chat.postMessage')
         .filter((c) => c.args['thread_ts'] === undefined);
       expect(runMessages).toHaveLength(1);
+      // Caught by the dedupe key, not by the driver refusing a second run with the same id.
+      expect(h.slack.accepted('chat.postEphemeral')).toHaveLength(0);
     });
   });
 
