@@ -6,4 +6,7 @@ export type {
   AnyActionDefinition,
   Idempotency,
   NoteSink,
+  PlanContext,
+  PlannedChange,
+  UndoDefinition,
 } from './types.js';

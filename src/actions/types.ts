@@ -34,6 +34,36 @@ export interface ActionContext {
   readonly idempotencyToken: string;
 }
 
+/**
+ * One change a mutating action would make, as `firebreak plan` and approvals show it:
+ * `{ resource: 'eni-1', before: 'sg-a, sg-b', after: 'sg-quarantine' }`.
+ */
+export interface PlannedChange {
+  /** What changes: an id, or an id and an attribute (`i-0abc termination protection`). */
+  readonly resource: string;
+  /** The live state, as text. */
+  readonly before: string;
+  /** The state after the action, as text. */
+  readonly after: string;
+}
+
+/** What a plan computation gets: the action context without notes or delivery details. */
+export type PlanContext = Pick<
+  ActionContext,
+  'runId' | 'runbookId' | 'stepId' | 'clock' | 'logger' | 'aws'
+>;
+
+/**
+ * How a mutating action is undone: the action that reverses it, and that action's input built
+ * from what this one recorded. `input` returns undefined when there is nothing to undo (the
+ * action found the work already done and changed nothing).
+ */
+export interface UndoDefinition<TInput, TOutput> {
+  /** The id of the undo action, e.g. `aws.ec2.restoreInstanceNetwork`. */
+  readonly action: string;
+  input(outputs: TOutput, originalInput: TInput): Record<string, unknown> | undefined;
+}
+
 /** A step action: `aws.ec2.isolateInstance`, `note`, ... */
 export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
   /** The name runbooks use in `action:`. */
@@ -48,6 +78,13 @@ export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
   readonly mutating: boolean;
   readonly idempotency: Idempotency;
   run(input: TInput, context: ActionContext): Promise<TOutput>;
+  /**
+   * Mutating actions: the changes `run` would make now, from live describe calls and without
+   * changing anything. Empty when there is nothing to do. Approvals show it with its hash.
+   */
+  plan?(input: TInput, context: PlanContext): Promise<PlannedChange[]>;
+  /** Mutating actions: how `firebreak undo` reverses what `run` recorded in its output. */
+  readonly undo?: UndoDefinition<TInput, TOutput>;
 }
 
 /** Any action, with its types erased, as the registry holds them. */

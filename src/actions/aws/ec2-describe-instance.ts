@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
-import { instanceIdSchema } from './aws-input-schemas.js';
+import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
 import { findInstance, toTagRecord } from './find-instance.js';
 
-const inputSchema = z.strictObject({ instanceId: instanceIdSchema });
+const inputSchema = z.strictObject({ instanceId: instanceIdSchema, ...awsStepFields });
 
 /** Input of `aws.ec2.describeInstance`. */
 export type DescribeInstanceInput = z.output<typeof inputSchema>;

@@ -5,12 +5,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
-import { instanceIdSchema, type InterfaceGroups } from './aws-input-schemas.js';
+import { awsStepFields, instanceIdSchema, type InterfaceGroups } from './aws-input-schemas.js';
 import { describeInstanceInterfaces, groupIdsOf } from './describe-instance-interfaces.js';
 import { ALLOW_ALL_PERMISSION, ensureSecurityGroup } from './ensure-security-group.js';
 import { AwsActionError } from './errors.js';
 import { findInstance, toTagRecord } from './find-instance.js';
 import { leaveAutoScalingGroup, type AutoScalingPrior } from './leave-auto-scaling-group.js';
+import { planIsolation } from './plan-isolation.js';
 
 /** Default name of the empty group isolated interfaces end up in. */
 export const DEFAULT_QUARANTINE_GROUP_NAME = 'firebreak-quarantine';
@@ -55,6 +56,7 @@ const inputSchema = z.strictObject({
   autoScaling: z.enum(['detach', 'standby', 'ignore']).default('detach'),
   /** Lower the group's desired capacity instead of letting it launch a replacement. Default true. */
   decrementDesiredCapacity: z.boolean().default(true),
+  ...awsStepFields,
 });
 
 /** Input of `aws.ec2.isolateInstance`. */
@@ -226,5 +228,16 @@ export const ec2IsolateInstance: ActionDefinition<IsolateInstanceInput, IsolateI
       ...(autoScaling.prior === undefined ? {} : { autoScaling: autoScaling.prior }),
       changed: changed.some(Boolean),
     };
+  },
+
+  plan: planIsolation,
+
+  undo: {
+    action: 'aws.ec2.restoreInstanceNetwork',
+    input: (output) => ({
+      instanceId: output.instanceId,
+      previousGroups: output.previousGroups,
+      ...(output.autoScaling === undefined ? {} : { autoScaling: output.autoScaling }),
+    }),
   },
 };

@@ -7,6 +7,7 @@ import { DeleteTagsCommand, ModifyNetworkInterfaceAttributeCommand } from '@aws-
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import {
+  awsStepFields,
   instanceIdSchema,
   interfaceGroupsSchema,
   type InterfaceGroups,
@@ -29,6 +30,7 @@ const inputSchema = z.strictObject({
       desiredCapacityDecremented: z.boolean(),
     })
     .optional(),
+  ...awsStepFields,
 });
 
 /** Input of `aws.ec2.restoreInstanceNetwork`. */

@@ -1,7 +1,7 @@
 import { CreateSnapshotCommand, DescribeSnapshotsCommand, type Tag } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
-import { instanceIdSchema } from './aws-input-schemas.js';
+import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
 import { findInstance } from './find-instance.js';
 
 /** Tag that marks a resource with the run that made it. */
@@ -16,6 +16,7 @@ const inputSchema = z.strictObject({
   instanceId: instanceIdSchema,
   /** Snapshot description; default names the run, instance and device. */
   description: z.string().min(1).max(MAX_DESCRIPTION_LENGTH).optional(),
+  ...awsStepFields,
 });
 
 /** Input of `aws.ec2.snapshotVolumes`. */

@@ -1,7 +1,7 @@
 import { PublishCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
-import { topicArnSchema } from './aws-input-schemas.js';
+import { awsStepFields, topicArnSchema } from './aws-input-schemas.js';
 
 /** Message attribute carrying the step's idempotency token, for subscribers to drop repeats. */
 export const IDEMPOTENCY_ATTRIBUTE = 'firebreak-idempotency-token';
@@ -21,6 +21,7 @@ const inputSchema = z.strictObject({
     .record(z.string().regex(/^[\w.-]{1,256}$/), z.string())
     .refine((a) => Object.keys(a).length <= 9, { message: 'at most 9 attributes' })
     .optional(),
+  ...awsStepFields,
 });
 
 /** Input of `aws.sns.publish`. */

@@ -4,6 +4,8 @@ import type {
   GetConsoleOutputResult,
   InstanceAttribute,
   ModifyInstanceAttributeRequest,
+  StartInstancesRequest,
+  StartInstancesResult,
   StopInstancesRequest,
   StopInstancesResult,
 } from '@aws-sdk/client-ec2';
@@ -40,6 +42,38 @@ export const ec2InstanceLifecycleOperations = {
           CurrentState: {
             Name: previous === 'stopped' ? 'stopped' : 'stopping',
             Code: previous === 'stopped' ? 80 : 64,
+          },
+        };
+      }),
+    };
+  },
+
+  StartInstances(context: SimulatedContext, input: StartInstancesRequest): StartInstancesResult {
+    const ids = input.InstanceIds ?? [];
+    const instances = requireAll(
+      EC2_RESOURCE_KINDS.instance,
+      ids,
+      context.state.instances,
+      (i) => i.instanceId,
+    );
+    const bad = instances.find((i) => i.state !== 'stopped' && i.state !== 'running');
+    if (bad !== undefined) {
+      throw awsError(
+        'IncorrectInstanceState',
+        `The instance '${bad.instanceId}' is not in a state from which it can be started.`,
+      );
+    }
+    return {
+      StartingInstances: instances.map((instance) => {
+        const previous = instance.state;
+        // The simulation skips `pending`: instances run at once.
+        instance.state = 'running';
+        return {
+          InstanceId: instance.instanceId,
+          PreviousState: { Name: previous, Code: INSTANCE_STATE_CODES[previous] },
+          CurrentState: {
+            Name: previous === 'running' ? 'running' : 'pending',
+            Code: previous === 'running' ? 16 : 0,
           },
         };
       }),
