@@ -95,3 +95,13 @@ export type {
   TriggerOutcome,
   TriggerRefusalCode,
 } from './sns-intake.js';
+export {
+  createSnsRoute,
+  createSnsRouteForRuntime,
+  ENV_SNS_TOPIC_ARNS,
+} from './create-sns-route.js';
+export type {
+  SnsRouteOptions,
+  SnsRouteRuntime,
+  SnsRouteForRuntimeOptions,
+} from './create-sns-route.js';
