@@ -8,11 +8,12 @@ import {
   ec2DisableTerminationProtection,
   ec2EnableTerminationProtection,
 } from '../../../src/actions/aws/index.js';
+import type { SimulatedAccountState } from '../../../src/aws/index.js';
 import { IDS } from '../../aws/sample-seed.js';
 import { createMockedAwsClients, createTestActionContext, runAction } from './action-context.js';
 import { createResponseSimulation, runWithUndo, sentCommands } from './undo-harness.js';
 
-function instanceOf(state: { instances: { instanceId: string }[] }) {
+function instanceOf(state: SimulatedAccountState) {
   return state.instances.find((i) => i.instanceId === IDS.instance);
 }
 
