@@ -72,7 +72,7 @@ export interface DriverInternals {
   readonly locks: RunLocks;
   readonly keys: RedisKeys;
   readonly options: BullmqDriverOptions;
-  feed(runId: string, event: EngineEvent): Promise<ControlOutcome>;
+  feed(runId: string, event: EngineEvent, known?: RunState): Promise<ControlOutcome>;
   ensureScheduled(stored: StoredRun): Promise<void>;
   startWaiting(runId: string): Promise<void>;
   finishLock(runId: string, lock: string): Promise<void>;
@@ -198,10 +198,15 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     await this.queue.close();
   }
 
-  /** Applies one event, retrying on a concurrent write, then carries out its commands. */
-  async feed(runId: string, event: EngineEvent): Promise<ControlOutcome> {
+  /**
+   * Applies one event, retrying on a concurrent write, then carries out its commands. `known`
+   * is a state just read (a worker's claim), tried first to save a round trip.
+   */
+  async feed(runId: string, event: EngineEvent, known?: RunState): Promise<ControlOutcome> {
+    let first: StoredRun | undefined = known && { state: known, waiting: false };
     for (;;) {
-      const stored = await this.store.load(runId);
+      const stored = first ?? (await this.store.load(runId));
+      first = undefined;
       if (!stored) {
         return { accepted: false, refusal: { code: 'APPROVAL_NOT_PENDING', message: `no run ${runId}` } };
       }
@@ -212,10 +217,14 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       }
       const extras: CommitExtras = stored.waiting ? { waiting: 'clear' } : {};
       const version = stored.state.version;
-      if ((await this.store.commit(version, transition.state, transition.audit, extras)) === 'conflict') {
-        continue;
-      }
-      await this.carryOut(transition, stored.lock);
+      // The next step's job goes out with the commit, not after it: a worker that takes it
+      // before the commit lands sees an older version and puts it back (see StepJobData.version).
+      const [outcome] = await Promise.all([
+        this.store.commit(version, transition.state, transition.audit, extras),
+        ...this.earlyStepJobs(transition),
+      ]);
+      if (outcome === 'conflict') continue;
+      await this.carryOut(transition, stored.lock, true);
       return { accepted: true, state: transition.state };
     }
   }
@@ -239,7 +248,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       return this.addTimerJob('retry', { ...timer, attempt: step.attempt + 1, atMs: step.retryAtMs });
     }
     if (step.status === 'running') {
-      return this.addStepJob({ ...timer, approved: step.approved }, true);
+      return this.addStepJob({ ...timer, approved: step.approved, version: state.version }, true);
     }
     const deadline = step.approval?.deadlineAtMs;
     if (step.status === 'awaiting_approval' && deadline !== undefined) {
@@ -315,19 +324,29 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     await this.locks.release(lock, initial.runId);
   }
 
-  private async carryOut(transition: Transition, lock: string | undefined): Promise<void> {
+  private earlyStepJobs(transition: Transition): Promise<void>[] {
+    const { runId, version } = transition.state;
+    return transition.commands.flatMap((command) =>
+      command.type === 'run_step'
+        ? [this.addStepJob({ runId, ...pickStep(command), version }, false)]
+        : [],
+    );
+  }
+
+  private async carryOut(transition: Transition, lock: string | undefined, sentSteps = false) {
     const { state } = transition;
     await this.options.onCommitted?.(state);
-    for (const command of transition.commands) await this.execute(state, command, lock);
+    for (const command of transition.commands) {
+      if (sentSteps && command.type === 'run_step') continue;
+      await this.execute(state, command, lock);
+    }
   }
 
   private async execute(state: RunState, command: EngineCommand, lock: string | undefined): Promise<void> {
     const runId = state.runId;
     switch (command.type) {
-      case 'run_step': {
-        const { stepId, attempt, approved } = command;
-        return this.addStepJob({ runId, stepId, attempt, approved }, false);
-      }
+      case 'run_step':
+        return this.addStepJob({ runId, ...pickStep(command), version: state.version }, false);
       case 'schedule_deadline': {
         const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
         return this.addTimerJob('deadline', { runId, stepId: command.stepId, attempt, atMs: command.atMs });
@@ -387,6 +406,10 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       this.options.logger.warn('cannot read changed run', { runId, error: describeError(error) });
     }
   }
+}
+
+function pickStep(command: Extract<EngineCommand, { type: 'run_step' }>) {
+  return { stepId: command.stepId, attempt: command.attempt, approved: command.approved };
 }
 
 /** The resolved value of a runbook's `lock` expression, or undefined when it has none. */

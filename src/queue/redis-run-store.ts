@@ -27,6 +27,8 @@ export type CommitOutcome = 'committed' | 'conflict';
 
 /** What claiming a step job found. */
 export interface StepClaim {
+  /** True when the commit that scheduled the job has not landed yet (nothing was marked). */
+  readonly early?: false;
   readonly state: RunState;
   /** Who marked this delivery's step started before, when this is a redelivery. */
   readonly startedBy?: string;
@@ -51,10 +53,12 @@ redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {'ok'}
 `;
 
-// KEYS: run. ARGV: marker field, holder. Marks a delivery started (persisted before the action).
+// KEYS: run. ARGV: marker field, holder, minimum version. Marks a delivery started (persisted
+// before the action runs), unless the state that scheduled it is not there yet.
 const CLAIM_SCRIPT = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {} end
+if tonumber(redis.call('HGET', KEYS[1], 'version')) < tonumber(ARGV[3]) then return {'', 'early'} end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return {state} end
 return {state, redis.call('HGET', KEYS[1], ARGV[1])}
 `;
@@ -83,10 +87,20 @@ export class RedisRunStore {
     return { state: JSON.parse(state) as RunState, lock: lock ?? undefined, waiting: waiting === '1' };
   }
 
-  /** Reads a run and marks delivery `marker` started by `holder`, in one step. */
-  async claim(runId: string, marker: string, holder: string): Promise<StepClaim | undefined> {
+  /**
+   * Reads a run and marks delivery `marker` started by `holder`, in one step; `early` when the
+   * run's version is still below `minVersion`.
+   */
+  async claim(
+    runId: string,
+    marker: string,
+    holder: string,
+    minVersion: number,
+  ): Promise<StepClaim | { readonly early: true } | undefined> {
     const call = this.redis as unknown as Record<string, ScriptCall>;
-    const reply = (await call['firebreakClaimStep']?.(this.keys.run(runId), marker, holder)) as string[];
+    const key = this.keys.run(runId);
+    const reply = (await call['firebreakClaimStep']?.(key, marker, holder, minVersion)) as string[];
+    if (reply?.[1] === 'early') return { early: true };
     if (!reply?.[0]) return undefined;
     return { state: JSON.parse(reply[0]) as RunState, startedBy: reply[1] };
   }

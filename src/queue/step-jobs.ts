@@ -13,7 +13,15 @@ export interface StepJobData {
   readonly stepId: string;
   readonly attempt: number;
   readonly approved: boolean;
+  /**
+   * The run's state version that scheduled this delivery. The job is sent alongside the commit
+   * of that version; a worker that reads an older version puts the job back for a moment.
+   */
+  readonly version?: number;
 }
+
+/** How long a step job that arrived before its commit waits before it is tried again, in ms. */
+export const EARLY_STEP_JOB_DELAY_MS = 5;
 
 /** What a timer job (an approval deadline, a retry's wait) carries. */
 export interface TimerJobData {

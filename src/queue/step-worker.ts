@@ -5,7 +5,7 @@ import { isFinished, runStep } from '../engine/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
-import { STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
+import { EARLY_STEP_JOB_DELAY_MS, STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
 import type { StepJobData, TimerJobData } from './step-jobs.js';
 
 /** Default steps one worker process runs at once. */
@@ -131,14 +131,19 @@ export class StepWorker {
 
   private async process(job: Job, token: string | undefined): Promise<void> {
     if (job.name === 'deadline' || job.name === 'retry') return this.processTimer(job as Job<TimerJobData>, token);
-    return this.processStep(job as Job<StepJobData>);
+    return this.processStep(job as Job<StepJobData>, token);
   }
 
-  private async processStep(job: Job<StepJobData>): Promise<void> {
+  private async processStep(job: Job<StepJobData>, token: string | undefined): Promise<void> {
     const data = job.data;
     const { runId, stepId } = data;
-    const claim = await this.driver.store.claim(runId, `exec:${stepJobId(data)}`, this.config.workerId);
+    const marker = `exec:${stepJobId(data)}`;
+    const claim = await this.driver.store.claim(runId, marker, this.config.workerId, data.version ?? 0);
     if (!claim) return;
+    if (claim.early) {
+      await job.moveToDelayed(this.driver.options.clock.now() + EARLY_STEP_JOB_DELAY_MS, token);
+      throw new DelayedError();
+    }
 
     // Stale: the run moved on (a duplicate job, or a redelivery after the result was committed).
     const { state } = claim;
@@ -166,7 +171,7 @@ export class StepWorker {
     const runbook = catalog.get(state.runbookId);
     const deps = { actions, aws, audit, clock, logger: logger.child({ runId, runbookId: state.runbookId }) };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);
-    await this.driver.feed(runId, event);
+    await this.driver.feed(runId, event, state);
   }
 
   private async processTimer(job: Job<TimerJobData>, token: string | undefined): Promise<void> {

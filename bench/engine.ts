@@ -1,0 +1,218 @@
+/**
+ * `npm run bench:engine`: firebreak's durable engine against a raw BullMQ chain (a processor
+ * that enqueues the next job), on the same Redis, with the same worker concurrency:
+ *   1. hop latency: one chain of ten steps at a time, time from one step's start to the next's;
+ *   2. throughput: 1,000 chains of ten no-op steps started at once, steps per second;
+ *   3. peak RSS of the worker process while those 1,000 runs are in flight.
+ * Uses REDIS_URL when set (keys under a fresh prefix, deleted afterwards), otherwise starts a
+ * redis-server of its own (temporary folder, free port, AOF everysec, hz 100, noeviction).
+ * Ends with `hop_p50_ratio=<x>`, `throughput_ratio=<x>` and `peak_rss_mb=<x>`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ActionRegistry, coreActions } from '../src/actions/index.js';
+import { RedisAuditLog } from '../src/audit/index.js';
+import { createAwsClients, SimulatedAccount } from '../src/aws/index.js';
+import { BullmqDriver, createRedisConnection } from '../src/queue/index.js';
+import { parseRunbook, RunbookCatalog } from '../src/runbook/index.js';
+import { createSilentLogger, createSystemClock } from '../src/shared/index.js';
+import { BENCH_RUNBOOK_YAML, BENCH_STEPS } from './engine-runbook.js';
+
+const LATENCY_CHAINS = Number(process.env['BENCH_LATENCY_CHAINS'] ?? 40);
+const THROUGHPUT_CHAINS = Number(process.env['BENCH_CHAINS'] ?? 1000);
+const WARMUP_CHAINS = 20;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
+const POLL_INTERVAL_MS = 10;
+const WORKER_ENTRIES = {
+  firebreak: join(import.meta.dirname, 'engine-worker.ts'),
+  raw: join(import.meta.dirname, 'raw-worker.ts'),
+};
+
+interface SideResult {
+  idleRssMb: number;
+  hopP50Ms: number;
+  hopP99Ms: number;
+  stepsPerSecond: number;
+  peakRssMb: number;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function hopsOf(times: readonly number[]): number[] {
+  return times.slice(1).map((t, i) => t - (times[i] as number));
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await pause(POLL_INTERVAL_MS);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function startOwnRedis(): Promise<{ url: string; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-redis-'));
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+  const tuning = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--hz', '100', '--maxmemory-policy', 'noeviction'];
+  const child = spawn('redis-server', [...args, ...tuning], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+    if (ping.stdout?.trim() === 'PONG') break;
+    await pause(50);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: string) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRIES[mode]], {
+    env: { ...process.env, REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_CONCURRENCY: String(CONCURRENCY), NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitUntil(async () => output.includes('ready'));
+  const idleRssMb = Number(/idle_rss_kb=(\d+)/.exec(output)?.[1] ?? NaN) / 1024;
+  return {
+    idleRssMb,
+    /** Stops the worker; resolves with its peak RSS in MB. */
+    stop: async (): Promise<number> => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      const kb = Number(/peak_rss_kb=(\d+)/.exec(output)?.[1] ?? NaN);
+      return kb / 1024;
+    },
+  };
+}
+
+async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideResult> {
+  const redis = createRedisConnection(redisUrl, { role: 'worker' });
+  const clock = createSystemClock();
+  const account = new SimulatedAccount({}, { clock });
+  const aws = createAwsClients({ region: account.region, simulatedAccount: account });
+  const audit = new RedisAuditLog({ redis, prefix, clock, simulated: true });
+  const catalog = new RunbookCatalog([parseRunbook('bench.yaml', BENCH_RUNBOOK_YAML)]);
+  const actions = new ActionRegistry([...coreActions]);
+  const logger = createSilentLogger();
+  const driver = await BullmqDriver.create({ redis, prefix, catalog, actions, aws, audit, clock, logger });
+  const worker = await startWorker('firebreak', redisUrl, prefix);
+  const request = { runbookId: 'bench', inputs: {}, requester: 'bench', trigger: { source: 'cli' as const } };
+  const finished = async (runId: string) => !(await redis.sismember(driver.keys.activeRuns, runId));
+
+  const hops: number[] = [];
+  for (let i = 0; i < WARMUP_CHAINS + LATENCY_CHAINS; i++) {
+    const { runId } = await driver.startRun(request);
+    await waitUntil(() => finished(runId));
+    const run = await driver.getRun(runId);
+    const times = (run?.steps ?? []).map((s) => (s.outputs as { atMs: number }).atMs);
+    if (i >= WARMUP_CHAINS) hops.push(...hopsOf(times));
+  }
+
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: THROUGHPUT_CHAINS }, () => driver.startRun(request)));
+  await waitUntil(async () => (await redis.scard(driver.keys.activeRuns)) === 0);
+  const elapsedS = (performance.now() - startedAt) / 1000;
+
+  const verification = await audit.verify();
+  if (!verification.ok) throw new Error(`audit chain broken at record ${verification.badLine}`);
+  const peakRssMb = await worker.stop();
+  await driver.close();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+  const stepsPerSecond = (THROUGHPUT_CHAINS * BENCH_STEPS) / elapsedS;
+  const { idleRssMb } = worker;
+  return { idleRssMb, hopP50Ms: percentile(hops, 50), hopP99Ms: percentile(hops, 99), stepsPerSecond, peakRssMb };
+}
+
+async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
+  const redis = createRedisConnection(redisUrl, { role: 'worker' });
+  const queue = new Queue('raw', { connection: redis, prefix });
+  const worker = await startWorker('raw', redisUrl, prefix);
+  const doneKey = `${prefix}:done`;
+  const start = (chain: number) =>
+    queue.add('step', { chain, step: 1, times: [] }, { removeOnComplete: { count: 1000 } });
+
+  const hops: number[] = [];
+  for (let i = 0; i < WARMUP_CHAINS + LATENCY_CHAINS; i++) {
+    await start(i);
+    const reply = await redis.blpop(doneKey, 10);
+    if (i >= WARMUP_CHAINS && reply) hops.push(...hopsOf(JSON.parse(reply[1]) as number[]));
+  }
+
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: THROUGHPUT_CHAINS }, (_, i) => start(i)));
+  await waitUntil(async () => (await redis.llen(doneKey)) === THROUGHPUT_CHAINS);
+  const elapsedS = (performance.now() - startedAt) / 1000;
+
+  const peakRssMb = await worker.stop();
+  await queue.close();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+  const stepsPerSecond = (THROUGHPUT_CHAINS * BENCH_STEPS) / elapsedS;
+  const { idleRssMb } = worker;
+  return { idleRssMb, hopP50Ms: percentile(hops, 50), hopP99Ms: percentile(hops, 99), stepsPerSecond, peakRssMb };
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const own = process.env['REDIS_URL'] ? undefined : await startOwnRedis();
+  const redisUrl = process.env['REDIS_URL'] ?? own?.url ?? '';
+  const tag = randomBytes(3).toString('hex');
+  const where = own ? 'a redis-server of its own (AOF everysec, hz 100)' : 'REDIS_URL';
+  process.stdout.write(`bench:engine on ${where}; worker concurrency ${CONCURRENCY}\n`);
+  try {
+    const raw = await benchRaw(redisUrl, `bench-raw-${tag}`);
+    const firebreak = await benchFirebreak(redisUrl, `bench-fb-${tag}`);
+    const lines = [
+      `hop latency (${LATENCY_CHAINS} chains of ${BENCH_STEPS}, one at a time):`,
+      `  raw BullMQ  p50=${fixed(raw.hopP50Ms)} ms  p99=${fixed(raw.hopP99Ms)} ms`,
+      `  firebreak   p50=${fixed(firebreak.hopP50Ms)} ms  p99=${fixed(firebreak.hopP99Ms)} ms`,
+      `throughput (${THROUGHPUT_CHAINS} chains of ${BENCH_STEPS} no-op steps at once):`,
+      `  raw BullMQ  ${fixed(raw.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(raw.idleRssMb, 0)} MB at rest, peak ${fixed(raw.peakRssMb, 0)} MB`,
+      `  firebreak   ${fixed(firebreak.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(firebreak.idleRssMb, 0)} MB at rest, peak ${fixed(firebreak.peakRssMb, 0)} MB (state and audit written per step)`,
+      `hop_p50_ratio=${fixed(firebreak.hopP50Ms / raw.hopP50Ms)}`,
+      `throughput_ratio=${fixed(firebreak.stepsPerSecond / raw.stepsPerSecond)}`,
+      `peak_rss_mb=${fixed(firebreak.peakRssMb, 0)}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    own?.stop();
+  }
+}
+
+await main();

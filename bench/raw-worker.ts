@@ -1,0 +1,50 @@
+/**
+ * The raw BullMQ worker process of `npm run bench:engine`: a processor that enqueues the next
+ * job of its chain, the baseline firebreak is measured against. Loads nothing of firebreak's.
+ * Prints `ready` with its RSS at rest, then on SIGTERM its peak RSS as `peak_rss_kb=<n>`.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { BENCH_STEPS } from './engine-runbook.js';
+import { preciseNowMs } from './precise-now.js';
+
+/** What a raw chain job carries: where it is in its chain and when each job ran. */
+interface RawJobData {
+  chain: number;
+  step: number;
+  times: number[];
+}
+
+const redisUrl = process.env['REDIS_URL'] ?? '';
+const prefix = process.env['BENCH_PREFIX'] ?? 'bench';
+const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const queue = new Queue<RawJobData>('raw', { connection: redis, prefix });
+const removeOnComplete = { count: 1000 };
+const worker = new Worker<RawJobData>(
+  'raw',
+  async (job) => {
+    const times = [...job.data.times, preciseNowMs()];
+    if (job.data.step < BENCH_STEPS) {
+      const data = { chain: job.data.chain, step: job.data.step + 1, times };
+      await queue.add('step', data, { removeOnComplete });
+      return;
+    }
+    await redis.rpush(`${prefix}:done`, JSON.stringify(times));
+  },
+  { connection: redis, prefix, concurrency },
+);
+await worker.waitUntilReady();
+const close = async () => {
+  await worker.close();
+  await queue.close();
+};
+
+process.stdout.write(`ready idle_rss_kb=${Math.round(process.memoryUsage().rss / 1024)}\n`);
+process.once('SIGTERM', () => {
+  void close().then(() => {
+    process.stdout.write(`peak_rss_kb=${process.resourceUsage().maxRSS}\n`);
+    redis.disconnect();
+    process.exit(0);
+  });
+});
