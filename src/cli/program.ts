@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { FirebreakError } from '../shared/index.js';
+import { createSnsRouteForRuntime } from '../triggers/index.js';
 import { createProcessIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerApproveCommand } from './commands/approve-command.js';
@@ -32,7 +33,9 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
   registerStatusCommand(program, config, io);
   registerAbortCommand(program, config, io);
   registerApproveCommand(program, config, io);
-  registerServeCommand(program, config, io);
+  registerServeCommand(program, config, io, {
+    createSnsHandler: (runtime, redis) => createSnsRouteForRuntime(runtime, { env, redis }),
+  });
   registerValidateCommand(program, config, io);
   registerSchemaCommand(program, io);
   registerIamPolicyCommand(program, config, io);

@@ -21,8 +21,11 @@ interface ServeOptions {
 
 /** Seams for `firebreak serve`. */
 export interface ServeCommandSeams {
-  /** Builds the `POST /sns` handler from the runtime; without it `/sns` answers 503. */
-  createSnsHandler?: (runtime: Runtime) => SnsRouteHandler | undefined;
+  /**
+   * Builds the `POST /sns` handler from the runtime and, with REDIS_URL, the shared Redis
+   * connection; without it `/sns` answers 503.
+   */
+  createSnsHandler?: (runtime: Runtime, redis?: Redis) => SnsRouteHandler | undefined;
 }
 
 function waitForSignal(): Promise<string> {
@@ -65,7 +68,7 @@ export function registerServeCommand(
       }
       const runtime = await createRuntime(config);
       const { store, redis } = createStore(config, runtime);
-      const sns = seams.createSnsHandler?.(runtime);
+      const sns = seams.createSnsHandler?.(runtime, redis);
       const server = createFirebreakServer({
         slack: config.slack,
         driver: runtime.driver,
