@@ -39,7 +39,8 @@ function advance(draft: Draft, cursor: number, atMs: number): Draft {
   // Compensation steps sit after the last phase: reaching one means the phases are done.
   if (!step || step.compensation) {
     const state = { ...draft.state, cursor };
-    const failed = state.steps.some((s) => s.status === 'failed');
+    // A step that failed with `onFailure: continue` was allowed to fail: the run still succeeds.
+    const failed = state.steps.some((s) => s.status === 'failed' && s.onFailure !== 'continue');
     return finish({ ...draft, state }, failed ? 'failed' : 'succeeded', atMs);
   }
   return startStep(draft, cursor, atMs);

@@ -127,4 +127,26 @@ describe('run state machine', () => {
     expect(t.state.status).toBe('succeeded');
     expect(t.commands.at(-1)).toEqual({ type: 'run_finished', status: 'succeeded' });
   });
+
+  it('succeeds when only a step allowed to fail (onFailure: continue) failed', () => {
+    const runbook = parseRunbook(
+      'c.yaml',
+      `name: c
+title: C
+severity: low
+phases:
+  detect:
+    - { id: check, action: note, with: { text: x }, onFailure: continue }
+    - { id: after, action: note, with: { text: y } }
+`,
+    ).runbook;
+    const request = { runId: 'run-2', runbookId: 'c', inputs: {}, requester: 'U', trigger: { source: 'cli' as const } };
+    let state = startRun(createRunState(runbook, request, { nowMs: 0, simulated: true })).state;
+    const error = { code: 'AccessDenied', message: 'no' };
+    state = applyEvent(state, { type: 'step_failed', stepId: 'check', atMs: 1, error }).state;
+    expect(state.status).toBe('running');
+    const t = applyEvent(state, { type: 'step_succeeded', stepId: 'after', atMs: 2, outputs: {} });
+    expect(t.state.status).toBe('succeeded');
+    expect(t.state.steps[0]?.status).toBe('failed');
+  });
 });
