@@ -14,6 +14,25 @@ export interface AwsClients {
   iam(): IAMClient;
   cloudWatch(): CloudWatchClient;
   autoScaling(): AutoScalingClient;
+  /**
+   * Clients for one run step: in the step's region and, when a role to assume is configured
+   * for the runbook or account, under that role with the run, step and requester as session
+   * tags. Absent on hand-built clients (tests); callers then use these clients as they are.
+   */
+  forScope?(scope: AwsClientScope): AwsClients;
+}
+
+/** Who and where one step's AWS calls are for. */
+export interface AwsClientScope {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly runbookId: string;
+  /** Who asked for the run: set as source identity and session tag. */
+  readonly requester: string;
+  /** The step's region (`with.region`, else the run's `region` input); default the clients'. */
+  readonly region?: string;
+  /** The account to act in (the run's `accountId` input), to pick a role per account. */
+  readonly accountId?: string;
 }
 
 /** One AWS API call, as the audit log records it. */

@@ -1,7 +1,21 @@
-export { createAwsClients, SIMULATED_CREDENTIALS } from './client-factory.js';
-export type { AwsClientsOptions } from './client-factory.js';
+export { createAwsClients, resolveRoleArn, SIMULATED_CREDENTIALS } from './client-factory.js';
+export type {
+  AssumeRoleOptions,
+  AwsClientsOptions,
+  SimulatedRetryOptions,
+} from './client-factory.js';
+export {
+  createAssumeRoleCredentials,
+  toAssumeRoleInput,
+  SESSION_TAG_REQUESTER,
+  SESSION_TAG_RUN_ID,
+  SESSION_TAG_STEP_ID,
+} from './assume-role-credentials.js';
+export type { AssumeRoleCredentialsOptions } from './assume-role-credentials.js';
+export { computeBackoffMs, sleepMs } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
 export { withAwsCallRecorder, summarizeAwsParams, awsErrorCodeOf } from './aws-call-recorder.js';
-export type { AwsClients, AwsCallRecord, AwsCallRecorder } from './clients.js';
+export type { AwsClients, AwsClientScope, AwsCallRecord, AwsCallRecorder } from './clients.js';
 export { SimulatedAccountSeedError, SimulatedOperationUnsupportedError } from './errors.js';
 export {
   RedisSimulatedAccount,

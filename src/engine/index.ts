@@ -3,7 +3,8 @@ export { createRunState } from './create-run.js';
 export type { RunRequest } from './create-run.js';
 export { runStep, scopeOf } from './step-runner.js';
 export type { StepRunnerDeps } from './step-runner.js';
-export { classifyError } from './classify-error.js';
+export { classifyError, deniedIamAction } from './classify-error.js';
+export type { FailedAwsCall } from './classify-error.js';
 export { FINISHED_RUN_STATUSES, isFinished, findStep } from './run-state.js';
 export type {
   ApprovalDecision,

@@ -10,6 +10,10 @@ import type { Clock, Logger } from '../shared/index.js';
 import type { EngineEvent } from './events.js';
 import type { RunState, StepError } from './run-state.js';
 import { classifyError } from './classify-error.js';
+import type { FailedAwsCall } from './classify-error.js';
+import { runWithRetry } from './action-retry.js';
+import type { ActionRetryOptions } from './action-retry.js';
+import { checkApproval, scopeAwsClients } from './step-plan.js';
 
 /** What running a step needs. */
 export interface StepRunnerDeps {
@@ -18,6 +22,8 @@ export interface StepRunnerDeps {
   readonly audit: AuditSink;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Retries of throttled and transient AWS errors within one delivery; defaults apply. */
+  readonly actionRetry?: ActionRetryOptions;
 }
 
 /** The expression scope of a run: its inputs, trigger, earlier steps' outputs and itself. */
@@ -151,41 +157,67 @@ export async function runStep(
   }
 
   const step = state.steps.find((s) => s.id === stepId);
-  if (step?.approvalPlan && !command.approved) {
-    const input = fanOut ? parsedInputs : parsedInputs[0];
-    return { type: 'approval_needed', stepId, atMs: now(), preview: { action: action.id, input } };
-  }
-
   const logger = deps.logger.child({ runId: state.runId, runbookId: state.runbookId, stepId });
   const pendingAudit: Promise<unknown>[] = [];
   const base = { runId: state.runId, stepId };
+  // The last AWS call that failed names the IAM action an AccessDenied lacks.
+  let failedCall: FailedAwsCall | undefined;
+  const recorded = <T>(work: () => Promise<T>) =>
+    withAwsCallRecorder((record) => {
+      if (record.errorCode !== undefined) failedCall = record;
+      pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } }));
+    }, work);
+  const planContext = {
+    runId: state.runId,
+    runbookId: state.runbookId,
+    stepId,
+    clock: deps.clock,
+    logger,
+    aws: deps.aws,
+  };
+  const targets = parsedInputs.map((input) => ({
+    input,
+    context: { ...planContext, aws: scopeAwsClients(deps.aws, state, stepId, input) },
+  }));
   try {
+    if (step?.approvalPlan) {
+      const input = fanOut ? parsedInputs : parsedInputs[0];
+      const check = await recorded(() =>
+        checkApproval(action, input, targets, planContext, step, command.approved),
+      );
+      if (check.ask) {
+        await Promise.all(pendingAudit);
+        return { type: 'approval_needed', stepId, atMs: now(), preview: check.preview };
+      }
+    }
     const results: unknown[] = [];
-    for (const [index, input] of parsedInputs.entries()) {
+    for (const [index, { input, context: target }] of targets.entries()) {
       const token = fanOut ? `${state.runId}:${stepId}:${index}` : `${state.runId}:${stepId}`;
-      const result = await withAwsCallRecorder(
-        (record) =>
-          pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } })),
-        () =>
-          withTimeout(
-            action.run(input, {
-              runId: state.runId,
-              runbookId: state.runbookId,
-              stepId,
-              attempt: command.attempt,
-              redelivered: command.redelivered ?? false,
-              clock: deps.clock,
-              logger,
-              aws: deps.aws,
-              idempotencyToken: token,
-              note: (text, fields) =>
-                pendingAudit.push(
-                  deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
-                ),
-            }),
-            definition,
-            deps.clock,
+      const result = await recorded(() =>
+        withTimeout(
+          runWithRetry(
+            () =>
+              action.run(input, {
+                runId: state.runId,
+                runbookId: state.runbookId,
+                stepId,
+                attempt: command.attempt,
+                redelivered: command.redelivered ?? false,
+                clock: deps.clock,
+                logger,
+                aws: target.aws,
+                idempotencyToken: token,
+                note: (text, fields) =>
+                  pendingAudit.push(
+                    deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
+                  ),
+              }),
+            deps.actionRetry ?? {},
+            logger,
           ),
+          definition,
+          deps.clock,
+        ),
       );
       results.push(await mapOutputs(definition, scopes[index] ?? scope, result));
     }
@@ -195,6 +227,6 @@ export async function runStep(
   } catch (error) {
     await Promise.all(pendingAudit);
     logger.warn('step failed', { error: describeError(error) });
-    return failed(stepId, now(), classifyError(error));
+    return failed(stepId, now(), classifyError(error, failedCall));
   }
 }

@@ -235,13 +235,16 @@ function requestApproval(
     decisions: [],
     preview: event.preview,
   };
-  const waiting = { ...step, status: 'awaiting_approval' as const, approval };
+  // An approved step asks again when its plan no longer matches live state: the old approval
+  // no longer counts, so `approved` goes back to false and the audit says it is a re-request.
+  const waiting = { ...step, status: 'awaiting_approval' as const, approval, approved: false };
   const state = { ...replaceStep(draft.state, waiting), status: 'awaiting_approval' as const };
+  const again = step.approved ? { rerequested: true } : {};
   draft.audit.push({
     type: 'approval.requested',
     runId: state.runId,
     stepId: step.id,
-    data: { roles: plan.roles, min: plan.min, deadlineAtMs, preview: event.preview },
+    data: { roles: plan.roles, min: plan.min, deadlineAtMs, preview: event.preview, ...again },
   });
   draft.commands.push({
     type: 'request_approval',
