@@ -31,6 +31,7 @@ const prefix = process.env['BENCH_PREFIX'] ?? 'bench';
 const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
 const redis = createRedisConnection(redisUrl, { role: 'worker' });
 let close: () => Promise<void>;
+let auditRetries = () => 0;
 
 {
   const clock = createSystemClock();
@@ -38,6 +39,7 @@ let close: () => Promise<void>;
   const account = new SimulatedAccount({}, { clock });
   const aws = createAwsClients({ region: account.region, simulatedAccount: account });
   const audit = new RedisAuditLog({ redis, prefix, clock, simulated: true });
+  auditRetries = () => audit.retries;
   const catalog = new RunbookCatalog([parseRunbook('bench.yaml', BENCH_RUNBOOK_YAML)]);
   const actions = new ActionRegistry([...coreActions, noopAction]);
   const driver = await BullmqDriver.create({ redis, prefix, catalog, actions, aws, audit, clock, logger });
@@ -52,7 +54,7 @@ let close: () => Promise<void>;
 process.stdout.write(`ready idle_rss_kb=${Math.round(process.memoryUsage().rss / 1024)}\n`);
 process.once('SIGTERM', () => {
   void close().then(() => {
-    process.stdout.write(`peak_rss_kb=${process.resourceUsage().maxRSS}\n`);
+    process.stdout.write(`peak_rss_kb=${process.resourceUsage().maxRSS} audit_retries=${auditRetries()}\n`);
     redis.disconnect();
     process.exit(0);
   });

@@ -89,7 +89,9 @@ async function startOwnRedis(): Promise<{ url: string; stop: () => void }> {
 }
 
 async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: string) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRIES[mode]], {
+  // BENCH_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof` to profile it.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER_ENTRIES[mode]], {
     env: { ...process.env, REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_CONCURRENCY: String(CONCURRENCY), NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -99,6 +101,7 @@ async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: 
   const idleRssMb = Number(/idle_rss_kb=(\d+)/.exec(output)?.[1] ?? NaN) / 1024;
   return {
     idleRssMb,
+    auditRetries: () => Number(/audit_retries=(\d+)/.exec(output)?.[1] ?? 0),
     /** Stops the worker; resolves with its peak RSS in MB. */
     stop: async (): Promise<number> => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -150,6 +153,7 @@ async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideRes
   const verification = await audit.verify();
   if (!verification.ok) throw new Error(`audit chain broken at record ${verification.badLine}`);
   const peakRssMb = await worker.stop();
+  process.stdout.write(`firebreak audit appends resealed after contention: bench ${audit.retries}, worker ${worker.auditRetries()}\n`);
   await driver.close();
   await deletePrefix(redis, prefix);
   redis.disconnect();

@@ -69,6 +69,26 @@ export interface RedisAuditLogOptions {
   simulated: boolean;
 }
 
+/** A pipeline look-alike that sends its one command at once; `exec` collects the reply. */
+function directCommander(redis: Redis): ChainableCommander {
+  let reply: Promise<[Error | null, unknown]> = Promise.resolve([new Error('no command queued'), undefined]);
+  const target = {
+    exec: async () => [await reply],
+  };
+  return new Proxy(target, {
+    get(object, name) {
+      if (name === 'exec') return object.exec;
+      const command = (redis as unknown as Record<string | symbol, (...args: unknown[]) => Promise<unknown>>)[name];
+      return (...args: unknown[]) => {
+        reply = command!.apply(redis, args).then(
+          (value): [null, unknown] => [null, value],
+          (error: Error): [Error, undefined] => [error, undefined],
+        );
+      };
+    },
+  }) as unknown as ChainableCommander;
+}
+
 interface Pending {
   write: AuditWrite<unknown>;
   resolve(value: unknown): void;
@@ -87,6 +107,8 @@ export class RedisAuditLog implements AuditSink {
   readonly streamKey: string;
   /** Hash with the chain's last `seq` and `hash`. */
   readonly tailKey: string;
+  /** Writes resealed because another process appended first (contention, for metrics). */
+  retries = 0;
   private tail: ChainTail | undefined;
   private pending: Pending[] = [];
   private draining = false;
@@ -165,7 +187,9 @@ export class RedisAuditLog implements AuditSink {
       for (const item of round) item.reject(error);
       return [];
     }
-    const pipeline = this.options.redis.pipeline();
+    // One write goes straight to the connection: building a pipeline copies every script the
+    // connection knows (BullMQ defines dozens), which costs more than the write itself.
+    const pipeline = round.length === 1 ? directCommander(this.options.redis) : this.options.redis.pipeline();
     const batches = round.map((item) => {
       const batch = this.seal(item.write.entries, tail);
       tail = batch.next;
@@ -198,6 +222,7 @@ export class RedisAuditLog implements AuditSink {
       if (fields[0] === 'tail') {
         // Another process appended first (or an earlier write of this round did not land).
         this.tail = { seq: Number(fields[1]), hash: String(fields[2]) };
+        this.retries++;
         retry.push(item);
         continue;
       }

@@ -169,7 +169,8 @@ export class StepWorker {
     }
     const { catalog, actions, aws, audit, clock, logger } = this.driver.options;
     const runbook = catalog.get(state.runbookId);
-    const deps = { actions, aws, audit, clock, logger: logger.child({ runId, runbookId: state.runbookId }) };
+    // runStep binds runId and stepId to the logger itself.
+    const deps = { actions, aws, audit, clock, logger };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);
     await this.driver.feed(runId, event, state);
   }
