@@ -88,10 +88,24 @@ async function startOwnRedis(): Promise<{ url: string; stop: () => void }> {
   };
 }
 
+/**
+ * Compiles a worker entry to one ES module, packages left outside, as `npm run build` would
+ * compile it: the worker then runs on plain node, without tsx's loader in its memory.
+ * esbuild comes with tsx. BENCH_TSX=1 runs the TypeScript through tsx instead.
+ */
+async function compileWorker(mode: 'firebreak' | 'raw'): Promise<string[]> {
+  if (process.env['BENCH_TSX'] === '1') return ['--import', 'tsx', WORKER_ENTRIES[mode]];
+  const { build } = await import('esbuild');
+  const outfile = join(import.meta.dirname, '..', 'node_modules', '.cache', 'firebreak-bench', `${mode}-worker.mjs`);
+  await build({ entryPoints: [WORKER_ENTRIES[mode]], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  return [outfile];
+}
+
 async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: string) {
   // BENCH_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof` to profile it.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER_ENTRIES[mode]], {
+  const entry = await compileWorker(mode);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_CONCURRENCY: String(CONCURRENCY), NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -198,7 +212,8 @@ async function main(): Promise<void> {
   const redisUrl = process.env['REDIS_URL'] ?? own?.url ?? '';
   const tag = randomBytes(3).toString('hex');
   const where = own ? 'a redis-server of its own (AOF everysec, hz 100)' : 'REDIS_URL';
-  process.stdout.write(`bench:engine on ${where}; worker concurrency ${CONCURRENCY}\n`);
+  const how = process.env['BENCH_TSX'] === '1' ? 'TypeScript through tsx' : 'compiled with esbuild';
+  process.stdout.write(`bench:engine on ${where}; workers ${how}, concurrency ${CONCURRENCY}\n`);
   try {
     const raw = await benchRaw(redisUrl, `bench-raw-${tag}`);
     const firebreak = await benchFirebreak(redisUrl, `bench-fb-${tag}`);
