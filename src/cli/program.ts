@@ -9,12 +9,14 @@ import { registerAbortCommand } from './commands/abort-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerAuditExportCommand } from './commands/audit-export-command.js';
 import { registerIamPolicyCommand } from './commands/iam-policy-command.js';
+import { registerPlanCommand } from './commands/plan-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerRunsCommand } from './commands/runs-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerTabletopCommand } from './commands/tabletop-command.js';
+import { registerUndoCommand } from './commands/undo-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 
@@ -28,6 +30,8 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
   registerAuditCommand(program, config, io);
   registerAuditExportCommand(program, config, io);
   registerRunCommand(program, config, io);
+  registerPlanCommand(program, config, io);
+  registerUndoCommand(program, config, io);
   registerWorkerCommand(program, config, io);
   registerRunsCommand(program, config, io);
   registerStatusCommand(program, config, io);

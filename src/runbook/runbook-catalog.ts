@@ -46,6 +46,22 @@ export class RunbookCatalog {
     return new RunbookCatalog(findRunbookFiles(paths).map(loadRunbookFile));
   }
 
+  /**
+   * Adds a runbook built in memory (the undo runbook of `firebreak undo`), so drivers in this
+   * process can run it. Refused with RUNBOOK_DUPLICATE when the name is taken by another one.
+   */
+  register(runbook: RunbookDocument, source = '(generated)'): void {
+    const other = this.byName.get(runbook.name);
+    if (other !== undefined && other.runbook !== runbook) {
+      throw new FirebreakError(
+        'RUNBOOK_DUPLICATE',
+        `runbook "${runbook.name}" is defined twice: ${other.file} and ${source}`,
+      );
+    }
+    const positionOf = () => ({ file: source, line: 1, column: 1 });
+    this.byName.set(runbook.name, { file: source, runbook, positionOf });
+  }
+
   find(name: string): RunbookDocument | undefined {
     return this.byName.get(name)?.runbook;
   }

@@ -103,4 +103,13 @@ export const ec2SnapshotVolumes: ActionDefinition<SnapshotVolumesInput, Snapshot
     }
     return { snapshots };
   },
+
+  async plan(input, context) {
+    const instance = await findInstance(context.aws.ec2(), input.instanceId);
+    return (instance.BlockDeviceMappings ?? []).flatMap((mapping) =>
+      mapping.Ebs?.VolumeId
+        ? [{ resource: mapping.Ebs.VolumeId, before: 'no evidence snapshot', after: 'snapshot' }]
+        : [],
+    );
+  },
 };

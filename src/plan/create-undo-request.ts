@@ -1,0 +1,158 @@
+import type { ActionRegistry } from '../actions/index.js';
+import type { RunRequest, RunState, StepState } from '../engine/index.js';
+import { isFinished } from '../engine/index.js';
+import { runbookSchema, type RunbookDocument } from '../runbook/index.js';
+import { UndoError } from './errors.js';
+
+/** Options for {@link createUndoRequest}. */
+export interface CreateUndoRequestOptions {
+  /** Undo only this step. Default: every step that changed something, newest first. */
+  stepId?: string;
+  /** Who asks for the undo; cannot approve it. */
+  requester: string;
+  /** Roles that may approve each undo step. Default the original runbook's `approve` roles. */
+  approverRoles?: readonly string[];
+  /** The original runbook's permissions (`run`, `approve`), kept for the undo runbook. */
+  permissions?: RunbookDocument['permissions'];
+}
+
+/** A generated undo runbook and the request that starts it. */
+export interface UndoRequest {
+  readonly runbook: RunbookDocument;
+  readonly request: RunRequest;
+  /** Undo step id to the step of the original run it reverses, newest first. */
+  readonly reverses: readonly { readonly undoStepId: string; readonly stepId: string }[];
+}
+
+/** The name of the undo runbook of a run. */
+export function toUndoRunbookName(runId: string): string {
+  return `undo-${runId}`;
+}
+
+function hasTemplateText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${{');
+  if (Array.isArray(value)) return value.some(hasTemplateText);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).some(hasTemplateText);
+  return false;
+}
+
+function undoInputOf(step: StepState, registry: ActionRegistry) {
+  const undo = registry.find(step.action)?.undo;
+  if (undo === undefined || step.status !== 'succeeded' || Array.isArray(step.outputs)) {
+    return undefined;
+  }
+  const originalInput = (step.approval?.preview as { input?: unknown } | undefined)?.input ?? {};
+  const input = undo.input(step.outputs as never, originalInput as never);
+  return input === undefined ? undefined : { action: undo.action, input };
+}
+
+function newestFirst(run: RunState): StepState[] {
+  const order = new Map(run.steps.map((s, index) => [s.id, index]));
+  return [...run.steps].sort(
+    (a, b) =>
+      (b.finishedAtMs ?? 0) - (a.finishedAtMs ?? 0) ||
+      (order.get(b.id) ?? 0) - (order.get(a.id) ?? 0),
+  );
+}
+
+function chooseSteps(run: RunState, registry: ActionRegistry, stepId: string | undefined) {
+  if (stepId === undefined) return newestFirst(run);
+  const step = run.steps.find((s) => s.id === stepId);
+  if (step === undefined) {
+    const known = run.steps.map((s) => s.id).join(', ');
+    throw new UndoError(
+      'UNDO_STEP_UNKNOWN',
+      `run ${run.runId} has no step "${stepId}" (steps: ${known})`,
+      {
+        runId: run.runId,
+      },
+    );
+  }
+  if (undoInputOf(step, registry) === undefined) {
+    throw new UndoError(
+      'UNDO_STEP_NOT_UNDOABLE',
+      `step ${stepId} of run ${run.runId} (${step.action}, ${step.status}) has nothing to undo: it did not succeed, changed nothing, or its action has no undo`,
+      { runId: run.runId, stepId },
+    );
+  }
+  return [step];
+}
+
+/**
+ * Builds the undo of a finished run: an in-memory runbook `undo-<runId>` whose recover phase
+ * holds, newest first, the undo action of each step that changed something, with the input
+ * built from that step's recorded outputs, each behind an approval. Started like any run, it
+ * goes through approvals and the audit log. Recorded values are literal `with:` values; one
+ * holding `${{` is refused rather than evaluated.
+ */
+export function createUndoRequest(
+  run: RunState,
+  registry: ActionRegistry,
+  options: CreateUndoRequestOptions,
+): UndoRequest {
+  if (!isFinished(run)) {
+    throw new UndoError(
+      'UNDO_RUN_NOT_FINISHED',
+      `run ${run.runId} is ${run.status}; undo it once it has finished (or abort it first)`,
+      { runId: run.runId },
+    );
+  }
+  const approval = options.approverRoles?.length ? { roles: [...options.approverRoles] } : {};
+  const steps = [];
+  const reverses = [];
+  for (const step of chooseSteps(run, registry, options.stepId)) {
+    const undo = undoInputOf(step, registry);
+    if (undo === undefined) continue;
+    if (hasTemplateText(undo.input)) {
+      throw new UndoError(
+        'UNDO_UNSAFE_VALUE',
+        `step ${step.id} of run ${run.runId} recorded a value holding "\${{"; undo it by hand`,
+        { runId: run.runId, stepId: step.id },
+      );
+    }
+    const undoStepId = `undo-${step.id}`;
+    steps.push({
+      id: undoStepId,
+      name: `Undo ${step.id}`,
+      action: undo.action,
+      with: undo.input,
+      approval,
+    });
+    reverses.push({ undoStepId, stepId: step.id });
+  }
+  if (steps.length === 0) {
+    throw new UndoError(
+      'UNDO_NOTHING_TO_UNDO',
+      `run ${run.runId} changed nothing that can be undone`,
+      {
+        runId: run.runId,
+      },
+    );
+  }
+
+  // The undo acts where the run acted: same region and account (and so the same role).
+  const carried = (['region', 'accountId'] as const).filter(
+    (k) => typeof run.inputs[k] === 'string',
+  );
+  const types = { region: 'region', accountId: 'account-id' } as const;
+  const inputs = Object.fromEntries(carried.map((k) => [k, { type: types[k] }]));
+  const values = Object.fromEntries(carried.map((k) => [k, run.inputs[k]]));
+  const name = toUndoRunbookName(run.runId);
+  const runbook = runbookSchema.parse({
+    name,
+    title: `Undo run ${run.runId} of ${run.runbookId}`,
+    description: `Generated by firebreak undo: reverses ${reverses.map((r) => r.stepId).join(', ')}.`,
+    severity: 'medium',
+    inputs,
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+    phases: { detect: [], contain: [], eradicate: [], recover: steps },
+  });
+  const request = {
+    runbookId: name,
+    inputs: values,
+    requester: options.requester,
+    trigger: { source: 'cli' as const },
+  };
+  return { runbook, request, reverses };
+}
