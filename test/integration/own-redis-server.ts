@@ -34,10 +34,13 @@ export class OwnRedisServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  static async start(): Promise<OwnRedisServer> {
-    const server = new OwnRedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'firebreak-aof-redis-')));
+  /** Starts a server; `extraArgs` go to redis-server as they are (e.g. a maxmemory-policy). */
+  static async start(extraArgs: readonly string[] = []): Promise<OwnRedisServer> {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-aof-redis-'));
+    const server = new OwnRedisServer(await freePort(), dir, extraArgs);
     await server.launch();
     return server;
   }
@@ -69,7 +72,7 @@ export class OwnRedisServer {
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     const aof = ['--appendonly', 'yes', '--appendfsync', 'always', '--hz', '100'];
-    this.child = spawn('redis-server', [...args, ...aof], { stdio: 'ignore' });
+    this.child = spawn('redis-server', [...args, ...aof, ...this.extraArgs], { stdio: 'ignore' });
     await waitForPing(this.port);
   }
 }
