@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { MemoryAuditLog } from '../../src/audit/index.js';
+import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
+import type { RunState } from '../../src/engine/index.js';
+import { createActionRegistry } from '../../src/main.js';
+import { InProcessDriver } from '../../src/queue/index.js';
+import { RunbookCatalog } from '../../src/runbook/index.js';
+import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+
+/** The instance of the shipped simulated account. */
+export const SHIPPED_INSTANCE = 'i-0123456789abcdef0';
+export const SHIPPED_ENI = 'eni-0123456789abcdef0';
+export const SHIPPED_RUNBOOK = 'ec2-compromised-instance';
+export const START_MS = Date.parse('2025-03-01T12:00:00.000Z');
+
+/** Options for {@link createRunHarness}. */
+export interface RunHarnessOptions {
+  /** Seed of probabilistic faults; default 1. */
+  randomSeed?: number;
+}
+
+/**
+ * The shipped runbooks on the in-process driver against the shipped simulated account, with a
+ * virtual clock and retries that do not sleep.
+ */
+export function createRunHarness(options: RunHarnessOptions = {}) {
+  const clock = new VirtualClock(START_MS);
+  const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
+  const account = new SimulatedAccount(seed, { clock, randomSeed: options.randomSeed ?? 1 });
+  const noSleep = async () => undefined;
+  const aws = createAwsClients({
+    region: account.region,
+    simulatedAccount: account,
+    simulatedRetry: { sleep: noSleep },
+  });
+  const catalog = RunbookCatalog.load(['runbooks']);
+  const actions = createActionRegistry();
+  const audit = new MemoryAuditLog(clock);
+  const driverOptions = {
+    catalog,
+    actions,
+    aws,
+    audit,
+    clock,
+    logger: createSilentLogger(),
+    createRunId: createSequentialIds('run'),
+    actionRetry: { sleep: noSleep },
+  };
+  const driver = new InProcessDriver(driverOptions);
+
+  /** Approves the step the run waits for, as an IR lead who did not ask for the run. */
+  async function approveWaiting(runId: string): Promise<RunState> {
+    await driver.idle();
+    const run = await driver.getRun(runId);
+    const waiting = run?.steps.find((s) => s.status === 'awaiting_approval');
+    if (run === undefined || waiting === undefined)
+      throw new Error(`run ${runId} waits for nothing`);
+    await driver.decide({
+      runId,
+      stepId: waiting.id,
+      by: 'lead',
+      roles: ['ir-lead'],
+      decision: 'approve',
+    });
+    await driver.idle();
+    return (await driver.getRun(runId)) as RunState;
+  }
+
+  /** Approves every approval until the run finishes. */
+  async function approveUntilFinished(runId: string): Promise<RunState> {
+    for (let i = 0; i < 20; i++) {
+      await driver.idle();
+      const run = (await driver.getRun(runId)) as RunState;
+      if (run.status !== 'awaiting_approval') return run;
+      await approveWaiting(runId);
+    }
+    throw new Error(`run ${runId} keeps asking`);
+  }
+
+  return {
+    clock,
+    account,
+    aws,
+    catalog,
+    actions,
+    audit,
+    driver,
+    approveWaiting,
+    approveUntilFinished,
+  };
+}
