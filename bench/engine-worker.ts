@@ -42,7 +42,16 @@ let auditRetries = () => 0;
   auditRetries = () => audit.retries;
   const catalog = new RunbookCatalog([parseRunbook('bench.yaml', BENCH_RUNBOOK_YAML)]);
   const actions = new ActionRegistry([...coreActions, noopAction]);
-  const driver = await BullmqDriver.create({ redis, prefix, catalog, actions, aws, audit, clock, logger });
+  const driver = await BullmqDriver.create({
+    redis,
+    prefix,
+    catalog,
+    actions,
+    aws,
+    audit,
+    clock,
+    logger,
+  });
   const worker = driver.startWorker({ concurrency, workerId: `bench-${process.pid}` });
   await worker.waitUntilReady();
   close = async () => {
@@ -54,7 +63,9 @@ let auditRetries = () => 0;
 process.stdout.write(`ready idle_rss_kb=${Math.round(process.memoryUsage().rss / 1024)}\n`);
 process.once('SIGTERM', () => {
   void close().then(() => {
-    process.stdout.write(`peak_rss_kb=${process.resourceUsage().maxRSS} audit_retries=${auditRetries()}\n`);
+    process.stdout.write(
+      `peak_rss_kb=${process.resourceUsage().maxRSS} audit_retries=${auditRetries()}\n`,
+    );
     redis.disconnect();
     process.exit(0);
   });

@@ -63,7 +63,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
     });
   });
 }
@@ -72,7 +74,16 @@ async function startOwnRedis(): Promise<{ url: string; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  const tuning = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--hz', '100', '--maxmemory-policy', 'noeviction'];
+  const tuning = [
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--hz',
+    '100',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   const child = spawn('redis-server', [...args, ...tuning], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
@@ -96,8 +107,23 @@ async function startOwnRedis(): Promise<{ url: string; stop: () => void }> {
 async function compileWorker(mode: 'firebreak' | 'raw'): Promise<string[]> {
   if (process.env['BENCH_TSX'] === '1') return ['--import', 'tsx', WORKER_ENTRIES[mode]];
   const { build } = await import('esbuild');
-  const outfile = join(import.meta.dirname, '..', 'node_modules', '.cache', 'firebreak-bench', `${mode}-worker.mjs`);
-  await build({ entryPoints: [WORKER_ENTRIES[mode]], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  const outfile = join(
+    import.meta.dirname,
+    '..',
+    'node_modules',
+    '.cache',
+    'firebreak-bench',
+    `${mode}-worker.mjs`,
+  );
+  await build({
+    entryPoints: [WORKER_ENTRIES[mode]],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return [outfile];
 }
 
@@ -106,7 +132,13 @@ async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: 
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const entry = await compileWorker(mode);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
-    env: { ...process.env, REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_CONCURRENCY: String(CONCURRENCY), NODE_NO_WARNINGS: '1' },
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      BENCH_PREFIX: prefix,
+      BENCH_CONCURRENCY: String(CONCURRENCY),
+      NODE_NO_WARNINGS: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -145,9 +177,23 @@ async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideRes
   const catalog = new RunbookCatalog([parseRunbook('bench.yaml', BENCH_RUNBOOK_YAML)]);
   const actions = new ActionRegistry([...coreActions]);
   const logger = createSilentLogger();
-  const driver = await BullmqDriver.create({ redis, prefix, catalog, actions, aws, audit, clock, logger });
+  const driver = await BullmqDriver.create({
+    redis,
+    prefix,
+    catalog,
+    actions,
+    aws,
+    audit,
+    clock,
+    logger,
+  });
   const worker = await startWorker('firebreak', redisUrl, prefix);
-  const request = { runbookId: 'bench', inputs: {}, requester: 'bench', trigger: { source: 'cli' as const } };
+  const request = {
+    runbookId: 'bench',
+    inputs: {},
+    requester: 'bench',
+    trigger: { source: 'cli' as const },
+  };
   const finished = async (runId: string) => !(await redis.sismember(driver.keys.activeRuns, runId));
 
   const hops: number[] = [];
@@ -167,13 +213,21 @@ async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideRes
   const verification = await audit.verify();
   if (!verification.ok) throw new Error(`audit chain broken at record ${verification.badLine}`);
   const peakRssMb = await worker.stop();
-  process.stdout.write(`firebreak audit appends resealed after contention: bench ${audit.retries}, worker ${worker.auditRetries()}\n`);
+  process.stdout.write(
+    `firebreak audit appends resealed after contention: bench ${audit.retries}, worker ${worker.auditRetries()}\n`,
+  );
   await driver.close();
   await deletePrefix(redis, prefix);
   redis.disconnect();
   const stepsPerSecond = (THROUGHPUT_CHAINS * BENCH_STEPS) / elapsedS;
   const { idleRssMb } = worker;
-  return { idleRssMb, hopP50Ms: percentile(hops, 50), hopP99Ms: percentile(hops, 99), stepsPerSecond, peakRssMb };
+  return {
+    idleRssMb,
+    hopP50Ms: percentile(hops, 50),
+    hopP99Ms: percentile(hops, 99),
+    stepsPerSecond,
+    peakRssMb,
+  };
 }
 
 async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
@@ -202,7 +256,13 @@ async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
   redis.disconnect();
   const stepsPerSecond = (THROUGHPUT_CHAINS * BENCH_STEPS) / elapsedS;
   const { idleRssMb } = worker;
-  return { idleRssMb, hopP50Ms: percentile(hops, 50), hopP99Ms: percentile(hops, 99), stepsPerSecond, peakRssMb };
+  return {
+    idleRssMb,
+    hopP50Ms: percentile(hops, 50),
+    hopP99Ms: percentile(hops, 99),
+    stepsPerSecond,
+    peakRssMb,
+  };
 }
 
 const fixed = (n: number, digits = 2) => n.toFixed(digits);

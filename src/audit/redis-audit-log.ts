@@ -71,14 +71,19 @@ export interface RedisAuditLogOptions {
 
 /** A pipeline look-alike that sends its one command at once; `exec` collects the reply. */
 function directCommander(redis: Redis): ChainableCommander {
-  let reply: Promise<[Error | null, unknown]> = Promise.resolve([new Error('no command queued'), undefined]);
+  let reply: Promise<[Error | null, unknown]> = Promise.resolve([
+    new Error('no command queued'),
+    undefined,
+  ]);
   const target = {
     exec: async () => [await reply],
   };
   return new Proxy(target, {
     get(object, name) {
       if (name === 'exec') return object.exec;
-      const command = (redis as unknown as Record<string | symbol, (...args: unknown[]) => Promise<unknown>>)[name];
+      const command = (
+        redis as unknown as Record<string | symbol, (...args: unknown[]) => Promise<unknown>>
+      )[name];
       return (...args: unknown[]) => {
         reply = command!.apply(redis, args).then(
           (value): [null, unknown] => [null, value],
@@ -189,7 +194,8 @@ export class RedisAuditLog implements AuditSink {
     }
     // One write goes straight to the connection: building a pipeline copies every script the
     // connection knows (BullMQ defines dozens), which costs more than the write itself.
-    const pipeline = round.length === 1 ? directCommander(this.options.redis) : this.options.redis.pipeline();
+    const pipeline =
+      round.length === 1 ? directCommander(this.options.redis) : this.options.redis.pipeline();
     const batches = round.map((item) => {
       const batch = this.seal(item.write.entries, tail);
       tail = batch.next;
@@ -208,7 +214,11 @@ export class RedisAuditLog implements AuditSink {
     return this.settle(round, batches, replies ?? []);
   }
 
-  private settle(round: Pending[], batches: SealedAuditBatch[], replies: [Error | null, unknown][]) {
+  private settle(
+    round: Pending[],
+    batches: SealedAuditBatch[],
+    replies: [Error | null, unknown][],
+  ) {
     const retry: Pending[] = [];
     for (const [index, item] of round.entries()) {
       const batch = batches[index] as SealedAuditBatch;
@@ -243,7 +253,12 @@ export class RedisAuditLog implements AuditSink {
     const records: AuditRecord[] = [];
     let tail = on;
     for (const entry of entries) {
-      const link = { seq: tail.seq + 1, prevHash: tail.hash, time, simulated: this.options.simulated };
+      const link = {
+        seq: tail.seq + 1,
+        prevHash: tail.hash,
+        time,
+        simulated: this.options.simulated,
+      };
       const { record, line } = sealRecord(entry, link);
       lines.push(line);
       records.push(record);

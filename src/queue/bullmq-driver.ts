@@ -119,10 +119,14 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   async startRun(request: RunRequest): Promise<RunState> {
     const runbook = this.options.catalog.get(request.runbookId);
     const runId = request.runId ?? this.nextRunId();
-    const initial = createRunState(runbook, { ...request, runId }, {
-      nowMs: this.options.clock.now(),
-      simulated: this.options.aws.simulated,
-    });
+    const initial = createRunState(
+      runbook,
+      { ...request, runId },
+      {
+        nowMs: this.options.clock.now(),
+        simulated: this.options.aws.simulated,
+      },
+    );
     const lock = await resolveLock(runbook, initial);
     if (lock === undefined) return this.begin(initial, -1, {}, []);
 
@@ -137,7 +141,12 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     }
     if (outcome.kind === 'waiting') {
       const data = { lock, heldBy: outcome.heldBy };
-      await this.options.audit.append({ type: 'lock.waiting', runId, actor: request.requester, data });
+      await this.options.audit.append({
+        type: 'lock.waiting',
+        runId,
+        actor: request.requester,
+        data,
+      });
       this.options.logger.info('run waits for lock', { runId, ...data });
       return initial;
     }
@@ -159,7 +168,12 @@ export class BullmqDriver implements RunDriver, DriverInternals {
 
   /** Aborts between steps: a step in flight finishes, and its result is then refused. */
   async abort(runId: string, by: string, reason: string): Promise<ControlOutcome> {
-    return this.feed(runId, { type: 'abort_requested', atMs: this.options.clock.now(), by, reason });
+    return this.feed(runId, {
+      type: 'abort_requested',
+      atMs: this.options.clock.now(),
+      by,
+      reason,
+    });
   }
 
   async getRun(runId: string): Promise<RunState | undefined> {
@@ -208,7 +222,10 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       const stored = first ?? (await this.store.load(runId));
       first = undefined;
       if (!stored) {
-        return { accepted: false, refusal: { code: 'APPROVAL_NOT_PENDING', message: `no run ${runId}` } };
+        return {
+          accepted: false,
+          refusal: { code: 'APPROVAL_NOT_PENDING', message: `no run ${runId}` },
+        };
       }
       const transition = applyEvent(stored.state, event);
       if (transition.refusal) {
@@ -245,7 +262,11 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     if (!step) return;
     const timer = { runId: state.runId, stepId: step.id, attempt: step.attempt };
     if (step.status === 'running' && step.retryAtMs !== undefined) {
-      return this.addTimerJob('retry', { ...timer, attempt: step.attempt + 1, atMs: step.retryAtMs });
+      return this.addTimerJob('retry', {
+        ...timer,
+        attempt: step.attempt + 1,
+        atMs: step.retryAtMs,
+      });
     }
     if (step.status === 'running') {
       return this.addStepJob({ ...timer, approved: step.approved, version: state.version }, true);
@@ -273,7 +294,11 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   async finishLock(runId: string, lock: string): Promise<void> {
     const outcome = await this.locks.release(lock, runId);
     if (!outcome.released) return;
-    await this.options.audit.append({ type: 'lock.released', runId, data: { lock, to: outcome.next } });
+    await this.options.audit.append({
+      type: 'lock.released',
+      runId,
+      data: { lock, to: outcome.next },
+    });
     if (outcome.next !== undefined) await this.startWaiting(outcome.next);
   }
 
@@ -296,7 +321,9 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   ): Promise<RunState> {
     const transition = startRun(initial);
     const audit = [...before, ...transition.audit];
-    if ((await this.store.commit(expectedVersion, transition.state, audit, extras)) === 'conflict') {
+    if (
+      (await this.store.commit(expectedVersion, transition.state, audit, extras)) === 'conflict'
+    ) {
       throw new RunExistsError(initial.runId);
     }
     await this.carryOut(transition, undefined);
@@ -342,14 +369,23 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     }
   }
 
-  private async execute(state: RunState, command: EngineCommand, lock: string | undefined): Promise<void> {
+  private async execute(
+    state: RunState,
+    command: EngineCommand,
+    lock: string | undefined,
+  ): Promise<void> {
     const runId = state.runId;
     switch (command.type) {
       case 'run_step':
         return this.addStepJob({ runId, ...pickStep(command), version: state.version }, false);
       case 'schedule_deadline': {
         const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
-        return this.addTimerJob('deadline', { runId, stepId: command.stepId, attempt, atMs: command.atMs });
+        return this.addTimerJob('deadline', {
+          runId,
+          stepId: command.stepId,
+          attempt,
+          atMs: command.atMs,
+        });
       }
       case 'schedule_retry': {
         const { stepId, attempt, atMs } = command;
@@ -367,7 +403,10 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       default: {
         // Commands added to the engine later reach here until this driver learns them.
         const unknown = (command as { type: string }).type;
-        this.options.logger.warn('command not carried out by the BullMQ driver', { runId, type: unknown });
+        this.options.logger.warn('command not carried out by the BullMQ driver', {
+          runId,
+          type: unknown,
+        });
       }
     }
   }
@@ -413,7 +452,10 @@ function pickStep(command: Extract<EngineCommand, { type: 'run_step' }>) {
 }
 
 /** The resolved value of a runbook's `lock` expression, or undefined when it has none. */
-async function resolveLock(runbook: RunbookDocument, initial: RunState): Promise<string | undefined> {
+async function resolveLock(
+  runbook: RunbookDocument,
+  initial: RunState,
+): Promise<string | undefined> {
   if (runbook.lock === undefined) return undefined;
   const value = await resolveTemplates(runbook.lock, scopeOf(initial));
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
@@ -425,7 +467,9 @@ async function warnOnEvictionPolicy(redis: Redis, logger: Logger): Promise<void>
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply[1];
     if (policy !== undefined && policy !== 'noeviction') {
-      logger.warn('Redis may evict keys: set maxmemory-policy noeviction or runs can be lost', { policy });
+      logger.warn('Redis may evict keys: set maxmemory-policy noeviction or runs can be lost', {
+        policy,
+      });
     }
   } catch (error) {
     // Managed Redis services often refuse CONFIG; say so once and go on.

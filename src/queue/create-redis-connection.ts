@@ -12,7 +12,10 @@ export interface RedisConnectionOptions {
 }
 
 /** Connects to `redisUrl` (e.g. `redis://127.0.0.1:6379/0`). */
-export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions = {}): Redis {
+export function createRedisConnection(
+  redisUrl: string,
+  options: RedisConnectionOptions = {},
+): Redis {
   const worker = options.role === 'worker';
   return new Redis(redisUrl, {
     maxRetriesPerRequest: worker ? null : 20,

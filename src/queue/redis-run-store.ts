@@ -84,7 +84,11 @@ export class RedisRunStore {
     const key = this.keys.run(runId);
     const [state, lock, waiting] = await this.redis.hmget(key, 'state', 'lock', 'waiting');
     if (state === null || state === undefined) return undefined;
-    return { state: JSON.parse(state) as RunState, lock: lock ?? undefined, waiting: waiting === '1' };
+    return {
+      state: JSON.parse(state) as RunState,
+      lock: lock ?? undefined,
+      waiting: waiting === '1',
+    };
   }
 
   /**
@@ -158,7 +162,9 @@ export class RedisRunStore {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hget(this.keys.run(id), 'state');
     const replies = (await pipeline.exec()) ?? [];
-    const states = replies.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as RunState] : []));
+    const states = replies.flatMap(([, json]) =>
+      typeof json === 'string' ? [JSON.parse(json) as RunState] : [],
+    );
     return states.sort((a, b) => a.startedAtMs - b.startedAtMs);
   }
 

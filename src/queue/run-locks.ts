@@ -50,8 +50,7 @@ return {'released'}
 
 /** What became of releasing a lock. */
 export type ReleaseOutcome =
-  | { readonly released: false }
-  | { readonly released: true; readonly next?: string };
+  { readonly released: false } | { readonly released: true; readonly next?: string };
 
 type ScriptCall = (...args: unknown[]) => Promise<string[]>;
 

@@ -49,4 +49,3 @@ export type TimerJobName = 'deadline' | 'retry';
 export function timerJobId(name: TimerJobName, data: TimerJobData): string {
   return jobKey(data.runId, data.stepId, data.attempt, name, data.atMs);
 }
-

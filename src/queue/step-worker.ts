@@ -72,7 +72,10 @@ export class StepWorker {
   ) {
     this.config = resolveOptions(options);
     const { redis, prefix } = driver.options;
-    this.logger = driver.options.logger.child({ component: 'step-worker', workerId: this.config.workerId });
+    this.logger = driver.options.logger.child({
+      component: 'step-worker',
+      workerId: this.config.workerId,
+    });
     this.worker = new Worker(STEP_QUEUE_NAME, (job, token) => this.process(job, token), {
       connection: redis,
       prefix,
@@ -82,7 +85,9 @@ export class StepWorker {
       maxStalledCount: this.config.maxStalledCount,
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-    this.worker.on('error', (error) => this.logger.warn('worker error', { error: describeError(error) }));
+    this.worker.on('error', (error) =>
+      this.logger.warn('worker error', { error: describeError(error) }),
+    );
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
     void this.sweep();
@@ -118,7 +123,13 @@ export class StepWorker {
   async sweep(): Promise<void> {
     const { redis } = this.driver.options;
     try {
-      const leased = await redis.set(this.driver.keys.sweepLock, this.config.workerId, 'PX', this.config.sweepIntervalMs, 'NX');
+      const leased = await redis.set(
+        this.driver.keys.sweepLock,
+        this.config.workerId,
+        'PX',
+        this.config.sweepIntervalMs,
+        'NX',
+      );
       if (leased !== 'OK') return;
       for (const runId of await this.driver.store.activeRunIds()) {
         const stored = await this.driver.store.load(runId);
@@ -130,7 +141,8 @@ export class StepWorker {
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
-    if (job.name === 'deadline' || job.name === 'retry') return this.processTimer(job as Job<TimerJobData>, token);
+    if (job.name === 'deadline' || job.name === 'retry')
+      return this.processTimer(job as Job<TimerJobData>, token);
     return this.processStep(job as Job<StepJobData>, token);
   }
 
@@ -138,7 +150,12 @@ export class StepWorker {
     const data = job.data;
     const { runId, stepId } = data;
     const marker = `exec:${stepJobId(data)}`;
-    const claim = await this.driver.store.claim(runId, marker, this.config.workerId, data.version ?? 0);
+    const claim = await this.driver.store.claim(
+      runId,
+      marker,
+      this.config.workerId,
+      data.version ?? 0,
+    );
     if (!claim) return;
     if (claim.early) {
       await job.moveToDelayed(this.driver.options.clock.now() + EARLY_STEP_JOB_DELAY_MS, token);
@@ -163,8 +180,17 @@ export class StepWorker {
 
     const redelivered = claim.startedBy !== undefined;
     if (redelivered) {
-      const auditData = { attempt: data.attempt, startedBy: claim.startedBy, worker: this.config.workerId };
-      await this.driver.options.audit.append({ type: 'step.redelivered', runId, stepId, data: auditData });
+      const auditData = {
+        attempt: data.attempt,
+        startedBy: claim.startedBy,
+        worker: this.config.workerId,
+      };
+      await this.driver.options.audit.append({
+        type: 'step.redelivered',
+        runId,
+        stepId,
+        data: auditData,
+      });
       this.logger.warn('step redelivered; reconciling before acting', { runId, stepId });
     }
     const { catalog, actions, aws, audit, clock, logger } = this.driver.options;
@@ -191,13 +217,25 @@ export class StepWorker {
   private async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job || job.name !== 'step' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     const { runId, stepId } = job.data as StepJobData;
-    this.logger.error('step delivery failed for good', { runId, stepId, error: describeError(error) });
+    this.logger.error('step delivery failed for good', {
+      runId,
+      stepId,
+      error: describeError(error),
+    });
     try {
       const message = `step ${stepId} could not be delivered: ${describeError(error)}`;
       const stepError = { code: 'STEP_DELIVERY_FAILED', message, kind: 'firebreak' as const };
-      await this.driver.feed(runId, { type: 'step_failed', stepId, atMs: this.driver.options.clock.now(), error: stepError });
+      await this.driver.feed(runId, {
+        type: 'step_failed',
+        stepId,
+        atMs: this.driver.options.clock.now(),
+        error: stepError,
+      });
     } catch (feedError) {
-      this.logger.error('cannot record failed delivery; the sweeper will retry', { runId, error: describeError(feedError) });
+      this.logger.error('cannot record failed delivery; the sweeper will retry', {
+        runId,
+        error: describeError(feedError),
+      });
     }
   }
 }

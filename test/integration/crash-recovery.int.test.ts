@@ -43,24 +43,49 @@ describe('durable runs across worker processes', () => {
     pool = new WorkerPool({ redisUrl, prefix, runbooks: RUNBOOKS }, runbooksFile);
     await pool.start(3);
 
-    const request = { runbookId: 'ten-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' as const } };
-    const started = await Promise.all(Array.from({ length: 12 }, () => stack.driver.startRun(request)));
-    const runs = await waitForRunsToFinish(stack.driver, started.map((r) => r.runId), 30_000);
+    const request = {
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' as const },
+    };
+    const started = await Promise.all(
+      Array.from({ length: 12 }, () => stack.driver.startRun(request)),
+    );
+    const runs = await waitForRunsToFinish(
+      stack.driver,
+      started.map((r) => r.runId),
+      30_000,
+    );
 
     expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'succeeded'));
-    const pids = new Set(runs.flatMap((r) => r.steps.map((s) => (s.outputs as { pid: number }).pid)));
+    const pids = new Set(
+      runs.flatMap((r) => r.steps.map((s) => (s.outputs as { pid: number }).pid)),
+    );
     expect(pids.size).toBeGreaterThan(1);
     expect(await stack.audit.verify()).toMatchObject({ ok: true, records: 12 * 22 });
   });
 
   describe('when workers are killed with SIGKILL in the middle of steps', () => {
     it('finishes every run with each effect applied once and the audit chain whole', async () => {
-      const crash = ['before-effect:snap', 'after-effect:snap', 'after-commit:snap', 'after-effect:snap2'];
+      const crash = [
+        'before-effect:snap',
+        'after-effect:snap',
+        'after-commit:snap',
+        'after-effect:snap2',
+      ];
       pool = new WorkerPool({ redisUrl, prefix, runbooks: RUNBOOKS, crash }, runbooksFile);
       await pool.start(2);
 
-      const request = { runbookId: 'evidence', inputs: { volumeId: VOLUME_ID }, requester: 'U1', trigger: { source: 'cli' as const } };
-      const started = await Promise.all(Array.from({ length: 6 }, () => stack.driver.startRun(request)));
+      const request = {
+        runbookId: 'evidence',
+        inputs: { volumeId: VOLUME_ID },
+        requester: 'U1',
+        trigger: { source: 'cli' as const },
+      };
+      const started = await Promise.all(
+        Array.from({ length: 6 }, () => stack.driver.startRun(request)),
+      );
       const runIds = started.map((r) => r.runId);
       const runs = await waitForRunsToFinish(stack.driver, runIds, 60_000);
 
@@ -68,7 +93,11 @@ describe('durable runs across worker processes', () => {
       expect(pool.killed).toBe(crash.length);
 
       await stack.account.refresh();
-      const tokens = stack.account.snapshot().snapshots.map((s) => s.tags[TOKEN_TAG]).filter(Boolean).sort();
+      const tokens = stack.account
+        .snapshot()
+        .snapshots.map((s) => s.tags[TOKEN_TAG])
+        .filter(Boolean)
+        .sort();
       const expected = runIds.flatMap((id) => [`${id}:snap`, `${id}:snap2`]).sort();
       expect(tokens).toEqual(expected);
 

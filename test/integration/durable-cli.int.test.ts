@@ -32,13 +32,25 @@ async function firebreak(env: NodeJS.ProcessEnv, ...argv: string[]) {
 
 describe('firebreak CLI on the durable queue', () => {
   const prefix = uniquePrefix();
-  const env = { ...process.env, REDIS_URL: inject('redisUrl'), FIREBREAK_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' };
+  const env = {
+    ...process.env,
+    REDIS_URL: inject('redisUrl'),
+    FIREBREAK_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+  };
   const instance = 'instanceId=i-0123456789abcdef0';
   let runId = '';
 
   beforeAll(async () => {
     process.env['LOG_LEVEL'] = 'silent';
-    const started = await firebreak(env, 'run', 'ec2-compromised-instance', instance, '--as', 'alice');
+    const started = await firebreak(
+      env,
+      'run',
+      'ec2-compromised-instance',
+      instance,
+      '--as',
+      'alice',
+    );
     runId = /^(run-[0-9a-f]+) started/m.exec(started.out)?.[1] ?? '';
   });
 
@@ -72,7 +84,15 @@ describe('firebreak CLI on the durable queue', () => {
   });
 
   it('aborts a run with who and why, and refuses a second abort', async () => {
-    const aborted = await firebreak(env, 'abort', runId, '--reason', 'false positive', '--as', 'alice');
+    const aborted = await firebreak(
+      env,
+      'abort',
+      runId,
+      '--reason',
+      'false positive',
+      '--as',
+      'alice',
+    );
     const again = await firebreak(env, 'abort', runId, '--reason', 'twice', '--as', 'alice');
     const status = await firebreak(env, 'status', runId);
 
@@ -91,8 +111,18 @@ describe('firebreak CLI on the durable queue', () => {
     expect(exported.exitCode).toBe(0);
     expect(exported.err).toMatch(/\d+ records exported to .*; chain intact/);
     expect(verified.out).toContain('chain intact');
-    const types = readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
-    expect(types).toEqual(expect.arrayContaining(['run.started', 'lock.acquired', 'lock.waiting', 'run.abort_requested']));
+    const types = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'run.started',
+        'lock.acquired',
+        'lock.waiting',
+        'run.abort_requested',
+      ]),
+    );
   });
 
   describe('without REDIS_URL', () => {

@@ -25,7 +25,13 @@ function recordingLogger(lines: { level: string; message: string; fields?: LogFi
   const at = (level: string) => (message: string, fields?: LogFields) => {
     lines.push({ level, message, fields });
   };
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
@@ -35,7 +41,16 @@ async function createDriverOn(redisUrl: string, logger: Logger) {
   const account = new SimulatedAccount({}, { clock });
   const aws = createAwsClients({ region: account.region, simulatedAccount: account });
   const audit = new RedisAuditLog({ redis, prefix: 'ops', clock, simulated: true });
-  const options = { redis, prefix: 'ops', catalog: new RunbookCatalog([]), actions: new ActionRegistry(coreActions), aws, audit, clock, logger };
+  const options = {
+    redis,
+    prefix: 'ops',
+    catalog: new RunbookCatalog([]),
+    actions: new ActionRegistry(coreActions),
+    aws,
+    audit,
+    clock,
+    logger,
+  };
   const driver = await BullmqDriver.create(options);
   return { close: async () => (await driver.close(), redis.disconnect()) };
 }
@@ -84,11 +99,21 @@ describe('operating the durable queue', () => {
     it('finishes the step in hand, then exits cleanly', async () => {
       const redisUrl = inject('redisUrl');
       stack = await createTestStack({ redisUrl, prefix, runbooks, role: 'client' });
-      const worker = await spawnWorker({ redisUrl, prefix, runbooks, concurrency: 1 }, writeRunbooks(runbooks));
-      const started = await stack.driver.startRun({ runbookId: 'slow', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+      const worker = await spawnWorker(
+        { redisUrl, prefix, runbooks, concurrency: 1 },
+        writeRunbooks(runbooks),
+      );
+      const started = await stack.driver.startRun({
+        runbookId: 'slow',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
       // In hand: the worker has marked the second step's delivery started (it does so first).
       const marker = `exec:${stepJobId({ runId: started.runId, stepId: 'd2', attempt: 1, approved: false })}`;
-      await waitFor(async () => (await stack.redis.hexists(stack.driver.keys.run(started.runId), marker)) === 1);
+      await waitFor(
+        async () => (await stack.redis.hexists(stack.driver.keys.run(started.runId), marker)) === 1,
+      );
 
       worker.child.kill('SIGTERM');
       const exit = await worker.exited;

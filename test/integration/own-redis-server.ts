@@ -10,7 +10,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
     });
   });
 }
@@ -70,7 +72,16 @@ export class OwnRedisServer {
   }
 
   private async launch(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+    ];
     const aof = ['--appendonly', 'yes', '--appendfsync', 'always', '--hz', '100'];
     this.child = spawn('redis-server', [...args, ...aof, ...this.extraArgs], { stdio: 'ignore' });
     await waitForPing(this.port);

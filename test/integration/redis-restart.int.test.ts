@@ -16,8 +16,16 @@ describe('durable runs when Redis restarts', () => {
   beforeAll(async () => {
     server = await OwnRedisServer.start();
     const prefix = uniquePrefix();
-    stack = await createTestStack({ redisUrl: server.url, prefix, runbooks: RUNBOOKS, role: 'worker' });
-    pool = new WorkerPool({ redisUrl: server.url, prefix, runbooks: RUNBOOKS }, writeRunbooks(RUNBOOKS));
+    stack = await createTestStack({
+      redisUrl: server.url,
+      prefix,
+      runbooks: RUNBOOKS,
+      role: 'worker',
+    });
+    pool = new WorkerPool(
+      { redisUrl: server.url, prefix, runbooks: RUNBOOKS },
+      writeRunbooks(RUNBOOKS),
+    );
     await pool.start(2);
   });
 
@@ -28,8 +36,15 @@ describe('durable runs when Redis restarts', () => {
   });
 
   it('finishes every run started before the restart', async () => {
-    const request = { runbookId: 'slow-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' as const } };
-    const started = await Promise.all(Array.from({ length: 12 }, () => stack.driver.startRun(request)));
+    const request = {
+      runbookId: 'slow-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' as const },
+    };
+    const started = await Promise.all(
+      Array.from({ length: 12 }, () => stack.driver.startRun(request)),
+    );
     const runIds = started.map((r) => r.runId);
     const midRun = new Promise<void>((resolve) => {
       const stop = stack.driver.onChange((state) => {

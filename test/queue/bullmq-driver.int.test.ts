@@ -2,16 +2,36 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { RunState } from '../../src/engine/index.js';
 import { RunLockedError } from '../../src/queue/index.js';
 import type { StepWorker } from '../../src/queue/index.js';
-import { DEADLINE_YAML, EVIDENCE_YAML, lockedYaml, RETRY_YAML, TEN_STEPS_YAML } from './fixtures/runbooks.js';
+import {
+  DEADLINE_YAML,
+  EVIDENCE_YAML,
+  lockedYaml,
+  RETRY_YAML,
+  TEN_STEPS_YAML,
+} from './fixtures/runbooks.js';
 import { createTestStack, deletePrefix, uniquePrefix, VOLUME_ID } from './stack.js';
 import type { TestStack } from './stack.js';
 
-const RUNBOOKS = [TEN_STEPS_YAML, EVIDENCE_YAML, DEADLINE_YAML, RETRY_YAML, lockedYaml('lock-wait', 'wait'), lockedYaml('lock-refuse', 'refuse')];
+const RUNBOOKS = [
+  TEN_STEPS_YAML,
+  EVIDENCE_YAML,
+  DEADLINE_YAML,
+  RETRY_YAML,
+  lockedYaml('lock-wait', 'wait'),
+  lockedYaml('lock-refuse', 'refuse'),
+];
 
 /** Resolves with the run's state once `done` holds for it (pub/sub, no polling sleeps). */
-function waitForRun(stack: TestStack, runId: string, done: (state: RunState) => boolean): Promise<RunState> {
+function waitForRun(
+  stack: TestStack,
+  runId: string,
+  done: (state: RunState) => boolean,
+): Promise<RunState> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`run ${runId} did not get there in time`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`run ${runId} did not get there in time`)),
+      15_000,
+    );
     const stop = stack.driver.onChange((state) => {
       if (state.runId !== runId || !done(state)) return;
       clearTimeout(timer);
@@ -28,7 +48,8 @@ function waitForRun(stack: TestStack, runId: string, done: (state: RunState) => 
   });
 }
 
-const finished = (state: RunState) => ['succeeded', 'failed', 'denied', 'aborted'].includes(state.status);
+const finished = (state: RunState) =>
+  ['succeeded', 'failed', 'denied', 'aborted'].includes(state.status);
 const awaiting = (state: RunState) => state.status === 'awaiting_approval';
 
 describe('BullmqDriver', () => {
@@ -50,7 +71,12 @@ describe('BullmqDriver', () => {
   });
 
   it('runs ten steps in order and chains every record of the run', async () => {
-    const started = await stack.driver.startRun({ runbookId: 'ten-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    const started = await stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
     const run = await waitForRun(stack, started.runId, finished);
 
     expect(run.status).toBe('succeeded');
@@ -62,16 +88,31 @@ describe('BullmqDriver', () => {
 
   it('applies a check-then-act effect once per step in the shared account', async () => {
     const inputs = { volumeId: VOLUME_ID };
-    const started = await stack.driver.startRun({ runbookId: 'evidence', inputs, requester: 'U1', trigger: { source: 'cli' } });
+    const started = await stack.driver.startRun({
+      runbookId: 'evidence',
+      inputs,
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
     await waitForRun(stack, started.runId, finished);
 
     await stack.account.refresh();
-    const snapshots = stack.account.snapshot().snapshots.filter((s) => s.tags['firebreak:token']?.startsWith(started.runId));
-    expect(snapshots.map((s) => s.tags['firebreak:token']).sort()).toEqual([`${started.runId}:snap`, `${started.runId}:snap2`]);
+    const snapshots = stack.account
+      .snapshot()
+      .snapshots.filter((s) => s.tags['firebreak:token']?.startsWith(started.runId));
+    expect(snapshots.map((s) => s.tags['firebreak:token']).sort()).toEqual([
+      `${started.runId}:snap`,
+      `${started.runId}:snap2`,
+    ]);
   });
 
   it('lists runs and shows one run with its steps', async () => {
-    const started = await stack.driver.startRun({ runbookId: 'ten-steps', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    const started = await stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
     await waitForRun(stack, started.runId, finished);
 
     const runs = await stack.driver.listRuns();
@@ -80,7 +121,12 @@ describe('BullmqDriver', () => {
   });
 
   it('retries a failed step after its backoff, as a delayed job', async () => {
-    const started = await stack.driver.startRun({ runbookId: 'retry', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+    const started = await stack.driver.startRun({
+      runbookId: 'retry',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
     const run = await waitForRun(stack, started.runId, finished);
 
     expect(run.status).toBe('succeeded');
@@ -90,7 +136,12 @@ describe('BullmqDriver', () => {
 
   describe('when a step waits for approval', () => {
     it('denies it once the deadline passes, by comparing times', async () => {
-      const started = await stack.driver.startRun({ runbookId: 'deadline', inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
+      const started = await stack.driver.startRun({
+        runbookId: 'deadline',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
       const run = await waitForRun(stack, started.runId, finished);
 
       expect(run.status).toBe('denied');
@@ -101,16 +152,26 @@ describe('BullmqDriver', () => {
 
     it('aborts with who and why recorded', async () => {
       const inputs = { instanceId: 'i-1' };
-      const started = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      const started = await stack.driver.startRun({
+        runbookId: 'lock-wait',
+        inputs,
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
       await waitForRun(stack, started.runId, awaiting);
 
       const outcome = await stack.driver.abort(started.runId, 'U-LEAD', 'false positive');
 
       expect(outcome.accepted).toBe(true);
-      expect((await stack.driver.getRun(started.runId))?.abort).toMatchObject({ by: 'U-LEAD', reason: 'false positive' });
+      expect((await stack.driver.getRun(started.runId))?.abort).toMatchObject({
+        by: 'U-LEAD',
+        reason: 'false positive',
+      });
       const lines: string[] = [];
       for await (const line of stack.audit.lines()) lines.push(line);
-      const abortRecord = lines.map((l) => JSON.parse(l) as { type: string; actor?: string }).find((r) => r.type === 'run.abort_requested');
+      const abortRecord = lines
+        .map((l) => JSON.parse(l) as { type: string; actor?: string })
+        .find((r) => r.type === 'run.abort_requested');
       expect(abortRecord?.actor).toBe('U-LEAD');
     });
   });
@@ -118,33 +179,63 @@ describe('BullmqDriver', () => {
   describe('when two runs act on the same instance', () => {
     it('makes the second wait until the first finishes', async () => {
       const inputs = { instanceId: 'i-0abc' };
-      const first = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      const first = await stack.driver.startRun({
+        runbookId: 'lock-wait',
+        inputs,
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
       await waitForRun(stack, first.runId, awaiting);
-      const second = await stack.driver.startRun({ runbookId: 'lock-wait', inputs, requester: 'U2', trigger: { source: 'cli' } });
+      const second = await stack.driver.startRun({
+        runbookId: 'lock-wait',
+        inputs,
+        requester: 'U2',
+        trigger: { source: 'cli' },
+      });
 
       expect((await stack.driver.getStoredRun(second.runId))?.waiting).toBe(true);
       expect((await stack.driver.getRun(second.runId))?.steps[0]?.status).toBe('pending');
 
-      await stack.driver.decide({ runId: first.runId, stepId: 'gate', by: 'U-LEAD', roles: ['ir-lead'], decision: 'approve' });
+      await stack.driver.decide({
+        runId: first.runId,
+        stepId: 'gate',
+        by: 'U-LEAD',
+        roles: ['ir-lead'],
+        decision: 'approve',
+      });
       await waitForRun(stack, first.runId, finished);
       const next = await waitForRun(stack, second.runId, awaiting);
       expect(next.steps[0]?.status).toBe('awaiting_approval');
       const types: string[] = [];
-      for await (const line of stack.audit.lines()) types.push((JSON.parse(line) as { type: string }).type);
-      expect(types).toEqual(expect.arrayContaining(['lock.waiting', 'lock.released', 'lock.acquired']));
+      for await (const line of stack.audit.lines())
+        types.push((JSON.parse(line) as { type: string }).type);
+      expect(types).toEqual(
+        expect.arrayContaining(['lock.waiting', 'lock.released', 'lock.acquired']),
+      );
     });
 
     it('refuses the second when the runbook says refuse', async () => {
       const inputs = { instanceId: 'i-0abc' };
-      const first = await stack.driver.startRun({ runbookId: 'lock-refuse', inputs, requester: 'U1', trigger: { source: 'cli' } });
+      const first = await stack.driver.startRun({
+        runbookId: 'lock-refuse',
+        inputs,
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
       await waitForRun(stack, first.runId, awaiting);
 
-      const second = stack.driver.startRun({ runbookId: 'lock-refuse', inputs, requester: 'U2', trigger: { source: 'cli' } });
+      const second = stack.driver.startRun({
+        runbookId: 'lock-refuse',
+        inputs,
+        requester: 'U2',
+        trigger: { source: 'cli' },
+      });
 
       await expect(second).rejects.toBeInstanceOf(RunLockedError);
       await expect(second).rejects.toMatchObject({ code: 'RUN_LOCKED', heldBy: first.runId });
       const records: { type: string; data?: { code?: string } }[] = [];
-      for await (const line of stack.audit.lines()) records.push(JSON.parse(line) as (typeof records)[number]);
+      for await (const line of stack.audit.lines())
+        records.push(JSON.parse(line) as (typeof records)[number]);
       expect(records.find((r) => r.type === 'request.refused')?.data?.code).toBe('RUN_LOCKED');
     });
   });

@@ -44,12 +44,20 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   const accountRedis = redis.duplicate();
   const clock = createSystemClock();
   const { prefix } = options;
-  const account = new RedisSimulatedAccount(createSampleSeed(), { clock, redis: accountRedis, key: `${prefix}:simulated-account` });
+  const account = new RedisSimulatedAccount(createSampleSeed(), {
+    clock,
+    redis: accountRedis,
+    key: `${prefix}:simulated-account`,
+  });
   const aws = createAwsClients({ region: account.region, simulatedAccount: account });
   const audit = new RedisAuditLog({ redis, prefix, clock, simulated: true });
-  const catalog = new RunbookCatalog(options.runbooks.map((text, i) => parseRunbook(`rb${i}.yaml`, text)));
+  const catalog = new RunbookCatalog(
+    options.runbooks.map((text, i) => parseRunbook(`rb${i}.yaml`, text)),
+  );
   const actions = new ActionRegistry([...coreActions, ...testActions]);
-  const logger = process.env['FB_TEST_LOG'] ? createLogger({ level: 'debug' }) : createSilentLogger();
+  const logger = process.env['FB_TEST_LOG']
+    ? createLogger({ level: 'debug' })
+    : createSilentLogger();
   const driver = await BullmqDriver.create({
     redis,
     prefix,

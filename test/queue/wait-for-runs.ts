@@ -16,7 +16,11 @@ export async function waitForRunsToFinish(
   const all = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       const left = runIds.filter((id) => !done.has(id));
-      reject(new Error(`${left.length} runs did not finish in ${timeoutMs} ms: ${left.slice(0, 5).join(', ')}`));
+      reject(
+        new Error(
+          `${left.length} runs did not finish in ${timeoutMs} ms: ${left.slice(0, 5).join(', ')}`,
+        ),
+      );
     }, timeoutMs);
     const record = (state: RunState) => {
       if (!runIds.includes(state.runId) || !isFinished(state)) return;

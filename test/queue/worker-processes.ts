@@ -30,7 +30,10 @@ export function writeRunbooks(runbooks: readonly string[]): string {
 }
 
 /** Starts a worker process (node with tsx) and resolves once it takes jobs. */
-export async function spawnWorker(options: WorkerProcessOptions, runbooksFile: string): Promise<WorkerProcess> {
+export async function spawnWorker(
+  options: WorkerProcessOptions,
+  runbooksFile: string,
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     env: {
       ...process.env,
@@ -50,7 +53,9 @@ export async function spawnWorker(options: WorkerProcessOptions, runbooksFile: s
     child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
     });
-    void exited.then((how) => reject(new Error(`worker exited before it was ready (${String(how)})`)));
+    void exited.then((how) =>
+      reject(new Error(`worker exited before it was ready (${String(how)})`)),
+    );
   });
   return { child, exited };
 }

@@ -11,7 +11,11 @@ interface ExportOptions {
 }
 
 /** Writes lines to a file, or to the CLI's output when `out` is undefined. */
-async function writeLines(lines: AsyncIterable<string>, out: string | undefined, io: CliIo): Promise<string[]> {
+async function writeLines(
+  lines: AsyncIterable<string>,
+  out: string | undefined,
+  io: CliIo,
+): Promise<string[]> {
   const all: string[] = [];
   const file = out === undefined ? undefined : createWriteStream(out, { encoding: 'utf8' });
   for await (const line of lines) {
@@ -39,7 +43,9 @@ export function registerAuditExportCommand(program: Command, config: Config, io:
   const audit = program.commands.find((c) => c.name() === 'audit') ?? program.command('audit');
   audit
     .command('export')
-    .description('write the audit chain as JSON Lines (from Redis when REDIS_URL is set) and verify it')
+    .description(
+      'write the audit chain as JSON Lines (from Redis when REDIS_URL is set) and verify it',
+    )
     .option('--out <file>', 'where to write (default: standard output)')
     .action(async (options: ExportOptions) => {
       let lines: string[];
@@ -59,7 +65,9 @@ export function registerAuditExportCommand(program: Command, config: Config, io:
         io.err(`${result.records} records exported to ${where}; chain intact`);
         return;
       }
-      io.err(`exported to ${where}, but the chain is broken at record ${result.badLine}: ${result.reason}`);
+      io.err(
+        `exported to ${where}, but the chain is broken at record ${result.badLine}: ${result.reason}`,
+      );
       io.exitCode(1);
     });
 }

@@ -24,7 +24,9 @@ function waitForFinish(driver: BullmqDriver, runId: string, io: CliIo): Promise<
       const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
       if (waiting && !told.has(waiting.id)) {
         told.add(waiting.id);
-        io.out(`${runId} waits for approval of ${waiting.id}: firebreak approve ${runId} ${waiting.id} --as <user>`);
+        io.out(
+          `${runId} waits for approval of ${waiting.id}: firebreak approve ${runId} ${waiting.id} --as <user>`,
+        );
       }
       if (!isFinished(run)) return;
       stop();
@@ -73,7 +75,9 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
         requester: options.as,
         trigger: { source: 'cli' },
       });
-      io.out(`${started.runId} started (${runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS'})`);
+      io.out(
+        `${started.runId} started (${runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS'})`,
+      );
       if (runtime.bullmq) {
         try {
           await followDurableRun(runtime.bullmq, started, options.wait === true, io);

@@ -15,7 +15,12 @@ export function registerStatusCommand(program: Command, config: Config, io: CliI
       const runtime = await createDurableRuntime(config, 'firebreak status');
       try {
         const stored = await runtime.bullmq.getStoredRun(runId);
-        if (!stored) throw new FirebreakError('RUN_UNKNOWN', `no run ${runId}; list runs with firebreak runs`, { runId });
+        if (!stored)
+          throw new FirebreakError(
+            'RUN_UNKNOWN',
+            `no run ${runId}; list runs with firebreak runs`,
+            { runId },
+          );
         io.out(formatRun(stored.state));
         if (stored.waiting) {
           const holder = await runtime.bullmq.locks.holder(stored.lock ?? '');

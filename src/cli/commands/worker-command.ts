@@ -16,14 +16,20 @@ export function registerWorkerCommand(program: Command, config: Config, io: CliI
   program
     .command('worker')
     .description('run steps from the durable queue (needs REDIS_URL); scale out by starting more')
-    .option('--concurrency <n>', 'steps this process runs at once', String(DEFAULT_WORKER_CONCURRENCY))
+    .option(
+      '--concurrency <n>',
+      'steps this process runs at once',
+      String(DEFAULT_WORKER_CONCURRENCY),
+    )
     .action(async (options: WorkerCommandOptions) => {
       const runtime = await createDurableRuntime(config, 'firebreak worker', 'worker');
       const concurrency = Number(options.concurrency);
       const worker = runtime.bullmq.startWorker({ concurrency });
       await worker.waitUntilReady();
       const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';
-      io.out(`worker ${worker.config.workerId} taking steps (concurrency ${concurrency}, ${where})`);
+      io.out(
+        `worker ${worker.config.workerId} taking steps (concurrency ${concurrency}, ${where})`,
+      );
 
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
