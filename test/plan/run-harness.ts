@@ -28,7 +28,11 @@ export function createRunHarness(options: RunHarnessOptions = {}) {
   const clock = new VirtualClock(START_MS);
   const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
   const account = new SimulatedAccount(seed, { clock, randomSeed: options.randomSeed ?? 1 });
-  const noSleep = async () => undefined;
+  // Retries wait no time; each wait is counted so tests can see that retries happened.
+  const waits = { count: 0 };
+  const noSleep = async () => {
+    waits.count++;
+  };
   const aws = createAwsClients({
     region: account.region,
     simulatedAccount: account,
@@ -86,6 +90,7 @@ export function createRunHarness(options: RunHarnessOptions = {}) {
     actions,
     audit,
     driver,
+    waits,
     approveWaiting,
     approveUntilFinished,
   };
