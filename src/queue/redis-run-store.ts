@@ -46,8 +46,13 @@ redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[2], 'status', ARGV
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'lock', ARGV[9]) end
 if ARGV[10] == 'wait' then redis.call('HSET', KEYS[1], 'waiting', '1') end
 if ARGV[10] == 'clear' then redis.call('HDEL', KEYS[1], 'waiting') end
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
-if ARGV[7] == '1' then redis.call('SREM', KEYS[3], ARGV[4]) else redis.call('SADD', KEYS[3], ARGV[4]) end
+if ARGV[7] == '1' then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+  redis.call('SREM', KEYS[3], ARGV[4])
+elseif tonumber(ARGV[1]) <= 0 then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+  redis.call('SADD', KEYS[3], ARGV[4])
+end
 audit_write(KEYS[4], KEYS[5], ARGV, 15, ARGV[13], ARGV[14])
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {'ok'}

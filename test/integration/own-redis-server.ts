@@ -5,6 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * Whether redis-server can be started here. With REDIS_URL pointing at a Redis elsewhere (a CI
+ * service container), the binary may be missing: tests that need a server of their own skip.
+ */
+export const CAN_START_REDIS_SERVER = spawnSync('redis-server', ['--version']).error === undefined;
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
