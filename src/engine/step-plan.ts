@@ -34,7 +34,19 @@ export function scopeAwsClients(
     ...(region === undefined ? {} : { region }),
     ...(accountId === undefined ? {} : { accountId }),
   };
-  return aws.forScope?.(scope) ?? aws;
+  if (aws.forScope === undefined) return aws;
+  // Scoped on first use, so steps that make no AWS call (note, approval) never build clients.
+  let scoped: AwsClients | undefined;
+  const resolve = () => (scoped ??= aws.forScope?.(scope) ?? aws);
+  return {
+    simulated: aws.simulated,
+    region: region ?? aws.region,
+    ec2: () => resolve().ec2(),
+    sns: () => resolve().sns(),
+    iam: () => resolve().iam(),
+    cloudWatch: () => resolve().cloudWatch(),
+    autoScaling: () => resolve().autoScaling(),
+  };
 }
 
 /** One action's input with the context its plan runs in (one per `forEach` item). */
