@@ -1,0 +1,109 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { RedisAuditLog } from '../../src/audit/index.js';
+import type { RunState } from '../../src/engine/index.js';
+import { createRedisConnection } from '../../src/queue/index.js';
+import { createSystemClock } from '../../src/shared/index.js';
+import { createTestStack, deletePrefix, uniquePrefix } from '../queue/stack.js';
+import type { TestStack } from '../queue/stack.js';
+import { TEN_STEPS_YAML } from '../queue/fixtures/runbooks.js';
+
+describe('RedisAuditLog', () => {
+  let redisA: Redis;
+  let redisB: Redis;
+  let prefix: string;
+
+  beforeEach(() => {
+    redisA = createRedisConnection(inject('redisUrl'));
+    redisB = createRedisConnection(inject('redisUrl'));
+    prefix = uniquePrefix();
+  });
+
+  afterEach(async () => {
+    await deletePrefix(redisA, prefix);
+    redisA.disconnect();
+    redisB.disconnect();
+  });
+
+  describe('when two processes append at once', () => {
+    it('keeps one unbroken chain holding every record', async () => {
+      const clock = createSystemClock();
+      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
+      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
+      const entry = (who: string, n: number) => ({
+        type: 'note' as const,
+        actor: who,
+        data: { n },
+      });
+
+      await Promise.all([
+        ...Array.from({ length: 150 }, (_, n) => a.append(entry('a', n))),
+        ...Array.from({ length: 150 }, (_, n) => b.append(entry('b', n))),
+      ]);
+
+      expect(await a.verify()).toMatchObject({ ok: true, records: 300 });
+      expect(a.retries + b.retries).toBeGreaterThan(0);
+    });
+  });
+
+  describe('when a record in Redis is edited', () => {
+    it('names the first record that no longer verifies', async () => {
+      const log = new RedisAuditLog({
+        redis: redisA,
+        prefix,
+        clock: createSystemClock(),
+        simulated: true,
+      });
+      await log.appendMany([1, 2, 3].map((n) => ({ type: 'note' as const, data: { n } })));
+      const [, second] = await redisA.xrange(log.streamKey, '-', '+');
+      const [id, fields] = second ?? ['', []];
+      await redisA.xdel(log.streamKey, id);
+      await redisA.xadd(log.streamKey, '*', 'r', (fields[1] ?? '').replace('"n":2', '"n":20'));
+
+      const result = await log.verify();
+
+      expect(result).toMatchObject({ ok: false, badLine: 2 });
+    });
+  });
+});
+
+describe('RedisRunStore', () => {
+  let stack: TestStack;
+  let prefix: string;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    stack = await createTestStack({
+      redisUrl: inject('redisUrl'),
+      prefix,
+      runbooks: [TEN_STEPS_YAML],
+    });
+  });
+
+  afterEach(async () => {
+    await deletePrefix(stack.redis, prefix);
+    await stack.close();
+  });
+
+  describe('when a stale worker commits', () => {
+    it('refuses the write and appends none of its audit records', async () => {
+      const request = {
+        runbookId: 'ten-steps',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' as const },
+      };
+      const started = await stack.driver.startRun(request);
+      const before = await stack.audit.verify();
+      const stale: RunState = { ...started, status: 'failed', version: started.version + 1 };
+
+      const outcome = await stack.driver.store.commit(started.version - 1, stale, [
+        { type: 'note', runId: started.runId },
+      ]);
+
+      expect(outcome).toBe('conflict');
+      expect((await stack.driver.getRun(started.runId))?.status).toBe('running');
+      expect(await stack.audit.verify()).toEqual(before);
+    });
+  });
+});
