@@ -125,6 +125,13 @@ describe('firebreak CLI on the durable queue', () => {
     );
   });
 
+  it('verifies the shared chain in Redis when audit verify gets no file', async () => {
+    const verified = await firebreak(env, 'audit', 'verify');
+
+    expect(verified.exitCode).toBe(0);
+    expect(verified.out).toMatch(new RegExp(`^redis ${prefix}:audit: OK, \\d+ records, chain intact`));
+  });
+
   describe('without REDIS_URL', () => {
     it('says what to set for commands that need the durable queue', async () => {
       const result = await firebreak({ ...env, REDIS_URL: '' }, 'runs');

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { verifyChainLines } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
 import type { CliIo } from '../cli-io.js';
+import { verifyRedisAuditChain } from './audit-export-command.js';
 
 /** `firebreak audit verify [file]` */
 export function registerAuditCommand(program: Command, config: Config, io: CliIo): void {
@@ -10,8 +11,10 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
   audit
     .command('verify')
     .description('verify the hash chain; names the first bad record and exits 1 when broken')
-    .argument('[file]', 'audit log (JSON Lines)', config.auditLogPath)
-    .action((file: string) => {
+    .argument('[file]', 'audit log (JSON Lines); default: the Redis chain with REDIS_URL, else the local log')
+    .action(async (given: string | undefined) => {
+      if (given === undefined && config.redisUrl) return verifyRedisAuditChain(config, io);
+      const file = given ?? config.auditLogPath;
       let text: string;
       try {
         text = readFileSync(file, 'utf8');

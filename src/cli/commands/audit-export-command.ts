@@ -71,3 +71,28 @@ export function registerAuditExportCommand(program: Command, config: Config, io:
       io.exitCode(1);
     });
 }
+
+/**
+ * `firebreak audit verify` with REDIS_URL set and no file: checks the shared chain in Redis,
+ * where every worker writes, instead of the local file nobody writes to then.
+ */
+export async function verifyRedisAuditChain(config: Config, io: CliIo): Promise<void> {
+  const runtime = await createDurableRuntime(config, 'firebreak audit verify');
+  try {
+    const audit = runtime.bullmq.options.audit;
+    const result = await audit.verify();
+    const where = `redis ${audit.streamKey}`;
+    if (result.ok) {
+      const last = result.lastHash.slice(0, 16);
+      io.out(`${where}: OK, ${result.records} records, chain intact (last hash ${last}…)`);
+      return;
+    }
+    io.err(`${where}:${result.badLine}: audit chain broken: ${result.reason}`);
+    io.err(
+      `${result.records} records before record ${result.badLine} verify; nothing from it on can be trusted.`,
+    );
+    io.exitCode(1);
+  } finally {
+    await runtime.close();
+  }
+}
