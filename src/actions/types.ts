@@ -76,6 +76,12 @@ export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
   readonly iamActions: readonly string[];
   /** Whether it changes anything (mutating actions deserve an approval). */
   readonly mutating: boolean;
+  /**
+   * Whether it takes something away (cuts traffic, disables credentials, stops an instance):
+   * such steps want an approval and a recover counterpart. Default: `mutating`. Actions that
+   * only add evidence (snapshots) set it to false.
+   */
+  readonly destructive?: boolean;
   readonly idempotency: Idempotency;
   run(input: TInput, context: ActionContext): Promise<TOutput>;
   /**

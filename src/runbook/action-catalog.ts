@@ -15,8 +15,10 @@ export interface ActionInfo {
   readonly output?: z.ZodType;
   /** IAM actions the bot's role needs, e.g. `ec2:DescribeInstances`. */
   readonly iamActions: readonly string[];
-  /** Whether it changes anything (deserves an approval). */
+  /** Whether it changes anything. */
   readonly mutating: boolean;
+  /** Whether it takes something away (deserves an approval); default `mutating`. */
+  readonly destructive?: boolean;
 }
 
 /** A set of actions by id: the action registry, or a stand-in in tests. */

@@ -240,6 +240,10 @@ function checkCompensate(
   });
 }
 
+function isDestructive(action: ActionInfo | undefined): boolean {
+  return action?.destructive ?? action?.mutating ?? false;
+}
+
 function approvalWarnings(
   placed: PlacedStep,
   steps: readonly PlacedStep[],
@@ -249,7 +253,7 @@ function approvalWarnings(
   const { step, path } = placed;
   const previous = steps[placed.index - 1];
   const gated = previous?.phase === placed.phase && previous.step.action === 'approval';
-  if (action?.mutating && step.approval === undefined && !gated) {
+  if (isDestructive(action) && step.approval === undefined && !gated) {
     const message = `step "${step.id}" runs ${step.action}, which changes resources, without an approval; add approval: { roles: [...], deadline: 15m }`;
     return [warning(source, [...path, 'action'], message)];
   }
@@ -342,7 +346,7 @@ function checkCounterparts(
 ): RunbookProblem[] {
   const readers = readersOf(steps);
   return steps
-    .filter(({ step, phase }) => phase === 'contain' && actions.find(step.action)?.mutating)
+    .filter(({ step, phase }) => phase === 'contain' && isDestructive(actions.find(step.action)))
     .filter(({ step }) => !(readers.get(step.id) ?? []).some((r) => r.phase === 'recover'))
     .map(({ step, path }) => {
       const message = `contain step "${step.id}" has no recover counterpart: no recover step reads steps.${step.id} to undo it`;

@@ -138,6 +138,12 @@ function argumentTable(schema: z.ZodType | undefined, noun: string): string {
   return [`${noun}:`, '', header, '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+function changesLabel(action: ActionInfo): string {
+  if (!action.mutating) return 'no';
+  if (action.destructive === false) return 'yes, only adds (no approval needed)';
+  return 'yes (give the step an `approval`)';
+}
+
 function renderAction(action: ActionInfo): string {
   const iam = action.iamActions.length
     ? action.iamActions.map((a) => `\`${a}\``).join(', ')
@@ -147,7 +153,7 @@ function renderAction(action: ActionInfo): string {
     '',
     action.summary,
     '',
-    `- Changes resources: ${action.mutating ? 'yes (give the step an `approval`)' : 'no'}`,
+    `- Changes resources: ${changesLabel(action)}`,
     `- IAM actions: ${iam}`,
     '',
     argumentTable(action.input, 'Arguments'),

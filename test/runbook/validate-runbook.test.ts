@@ -86,19 +86,16 @@ describe('validateRunbookText', () => {
 });
 
 describe('validateRunbookFiles', () => {
-  it('finds no error in the shipped runbooks, well under a second', () => {
+  it('finds no problem at all in the shipped runbooks', () => {
     const actions = createActionRegistry();
-    const started = performance.now();
     const validations = validateRunbookFiles(['runbooks'], {
       actions,
       roles: ['ir-lead', 'responder'],
     });
-    const elapsedMs = performance.now() - started;
     expect(validations.length).toBeGreaterThan(0);
-    const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
-    expect(errors.map(formatProblem)).toEqual([]);
+    const problems = validations.flatMap((v) => v.problems);
+    expect(problems.map(formatProblem)).toEqual([]);
     expect(hasErrors(validations)).toBe(false);
-    expect(elapsedMs).toBeLessThan(500);
   });
 
   it('reports the fixture folder as having errors', () => {

@@ -42,14 +42,12 @@ describe('compileNamePattern', () => {
       expect(compileNamePattern('*')(undefined)).toBe(false);
     });
 
-    it('matches a many-star glob against a long hostile value quickly', () => {
+    it('matches a many-star glob against a long hostile value', () => {
+      // A backtracking matcher would not finish this within the test timeout.
       const matcher = compileNamePattern('*-*-*-*-*-*-*-*x');
-      const started = performance.now();
 
-      const matched = matcher('-'.repeat(10_000));
-
-      expect(matched).toBe(false);
-      expect(performance.now() - started).toBeLessThan(500);
+      expect(matcher('-'.repeat(10_000))).toBe(false);
+      expect(matcher(`${'-'.repeat(10_000)}x`)).toBe(true);
     });
   });
 
@@ -95,14 +93,11 @@ describe('compileNamePattern', () => {
       expect(error.message).toContain(why);
     });
 
-    it('accepts two long repeats when anchored and runs them fast on hostile input', () => {
+    it('accepts two long repeats when anchored, and answers on hostile input', () => {
       const matcher = compileNamePattern('/^.*.*x/');
-      const started = performance.now();
 
-      const matched = matcher('a'.repeat(MAX_RULE_REGEX_INPUT_LENGTH));
-
-      expect(matched).toBe(false);
-      expect(performance.now() - started).toBeLessThan(100);
+      expect(matcher('a'.repeat(MAX_RULE_REGEX_INPUT_LENGTH))).toBe(false);
+      expect(matcher(`${'a'.repeat(100)}x`)).toBe(true);
     });
 
     it('accepts a repeated group that neither repeats inside nor alternates', () => {

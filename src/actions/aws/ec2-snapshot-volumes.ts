@@ -58,6 +58,8 @@ export const ec2SnapshotVolumes: ActionDefinition<SnapshotVolumesInput, Snapshot
     'ec2:CreateTags',
   ],
   mutating: true,
+  // Snapshots only add evidence; nothing the instance relies on changes.
+  destructive: false,
   idempotency: 'check-then-act',
 
   async run(input, context) {
