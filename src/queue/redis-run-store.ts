@@ -60,10 +60,13 @@ return {'ok'}
 
 // KEYS: run. ARGV: marker field, holder, minimum version. Marks a delivery started (persisted
 // before the action runs), unless the state that scheduled it is not there yet.
+// ARGV[4]: the version the caller holds a copy of; at that version the state is not sent ('=').
 const CLAIM_SCRIPT = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return {} end
-if tonumber(redis.call('HGET', KEYS[1], 'version')) < tonumber(ARGV[3]) then return {'', 'early'} end
+local version = redis.call('HGET', KEYS[1], 'version')
+if not version then return {} end
+if tonumber(version) < tonumber(ARGV[3]) then return {'', 'early'} end
+local state = '='
+if version ~= ARGV[4] then state = redis.call('HGET', KEYS[1], 'state') end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return {state} end
 return {state, redis.call('HGET', KEYS[1], ARGV[1])}
 `;
@@ -98,20 +101,25 @@ export class RedisRunStore {
 
   /**
    * Reads a run and marks delivery `marker` started by `holder`, in one step; `early` when the
-   * run's version is still below `minVersion`.
+   * run's version is still below `minVersion`. `known`, a state this process committed, spares
+   * sending and parsing the state when it is still the stored one.
    */
   async claim(
     runId: string,
     marker: string,
     holder: string,
     minVersion: number,
+    known?: RunState,
   ): Promise<StepClaim | { readonly early: true } | undefined> {
     const call = this.redis as unknown as Record<string, ScriptCall>;
     const key = this.keys.run(runId);
-    const reply = (await call['firebreakClaimStep']?.(key, marker, holder, minVersion)) as string[];
+    const args = [key, marker, holder, minVersion, known?.version ?? -1];
+    const reply = (await call['firebreakClaimStep']?.(...args)) as string[];
     if (reply?.[1] === 'early') return { early: true };
     if (!reply?.[0]) return undefined;
-    return { state: JSON.parse(reply[0]) as RunState, startedBy: reply[1] };
+    // '=': the stored state is at the version of the copy the caller holds.
+    const state = reply[0] === '=' && known ? known : (JSON.parse(reply[0]) as RunState);
+    return { state, startedBy: reply[1] };
   }
 
   /**

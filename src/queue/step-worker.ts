@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { isFinished, runStep } from '../engine/index.js';
+import type { RunState } from '../engine/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
@@ -65,6 +66,8 @@ export class StepWorker {
   private readonly worker: Worker;
   private readonly logger: Logger;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** States this worker committed last, by run (bounded; insertion order is age). */
+  private readonly committed = new Map<string, RunState>();
 
   constructor(
     private readonly driver: DriverInternals,
@@ -150,11 +153,14 @@ export class StepWorker {
     const data = job.data;
     const { runId, stepId } = data;
     const marker = `exec:${stepJobId(data)}`;
+    const known = this.committed.get(runId);
+    const minVersion = data.version ?? 0;
     const claim = await this.driver.store.claim(
       runId,
       marker,
       this.config.workerId,
-      data.version ?? 0,
+      minVersion,
+      known,
     );
     if (!claim) return;
     if (claim.early) {
@@ -198,7 +204,19 @@ export class StepWorker {
     // runStep binds runId and stepId to the logger itself.
     const deps = { actions, aws, audit, clock, logger };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);
-    await this.driver.feed(runId, event, state);
+    const outcome = await this.driver.feed(runId, event, state);
+    this.remember(outcome.accepted ? outcome.state : undefined, runId);
+  }
+
+  /** Keeps the state this worker committed, to spare reading it back for the run's next step. */
+  private remember(state: RunState | undefined, runId: string): void {
+    this.committed.delete(runId);
+    if (!state || isFinished(state)) return;
+    this.committed.set(runId, state);
+    const oldest = this.committed.keys().next().value;
+    if (this.committed.size > this.config.concurrency * 4 && oldest !== undefined) {
+      this.committed.delete(oldest);
+    }
   }
 
   private async processTimer(job: Job<TimerJobData>, token: string | undefined): Promise<void> {
