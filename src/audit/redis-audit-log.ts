@@ -69,26 +69,29 @@ export interface RedisAuditLogOptions {
   simulated: boolean;
 }
 
-/** A pipeline look-alike that sends its one command at once; `exec` collects the reply. */
+/**
+ * A pipeline look-alike that sends each command at once, in order, on the one connection;
+ * `exec` collects the replies. Building a real pipeline copies every script the connection
+ * knows (BullMQ defines dozens), which costs more than these writes.
+ */
 function directCommander(redis: Redis): ChainableCommander {
-  let reply: Promise<[Error | null, unknown]> = Promise.resolve([
-    new Error('no command queued'),
-    undefined,
-  ]);
-  const target = {
-    exec: async () => [await reply],
-  };
+  const replies: Promise<[Error | null, unknown]>[] = [];
+  const commands = redis as unknown as Record<
+    string | symbol,
+    (...args: unknown[]) => Promise<unknown>
+  >;
+  const target = { exec: () => Promise.all(replies) };
   return new Proxy(target, {
     get(object, name) {
       if (name === 'exec') return object.exec;
-      const command = (
-        redis as unknown as Record<string | symbol, (...args: unknown[]) => Promise<unknown>>
-      )[name];
+      const command = commands[name];
+      if (typeof command !== 'function') throw new TypeError(`no Redis command ${String(name)}`);
       return (...args: unknown[]) => {
-        reply = command!.apply(redis, args).then(
+        const reply = command.apply(redis, args).then(
           (value): [null, unknown] => [null, value],
           (error: Error): [Error, undefined] => [error, undefined],
         );
+        replies.push(reply);
       };
     },
   }) as unknown as ChainableCommander;
@@ -105,7 +108,7 @@ interface Pending {
  * sealed JSON lines as {@link FileAuditLog}. Appends are compare-and-set on the chain's tail,
  * inside a Lua script, so records from several processes never fork the chain; a process whose
  * view of the tail is old reseals and retries. Writes queued while one is in flight go out
- * together in one pipeline (group commit).
+ * together, back to back on the connection (group commit).
  */
 export class RedisAuditLog implements AuditSink {
   /** The stream of sealed lines (field `r`). */
@@ -192,10 +195,7 @@ export class RedisAuditLog implements AuditSink {
       for (const item of round) item.reject(error);
       return [];
     }
-    // One write goes straight to the connection: building a pipeline copies every script the
-    // connection knows (BullMQ defines dozens), which costs more than the write itself.
-    const pipeline =
-      round.length === 1 ? directCommander(this.options.redis) : this.options.redis.pipeline();
+    const pipeline = directCommander(this.options.redis);
     const batches = round.map((item) => {
       const batch = this.seal(item.write.entries, tail);
       tail = batch.next;
