@@ -12,6 +12,11 @@ export interface RunRequest {
   readonly trigger: RunTrigger;
   /** Set by callers that need the id before the run exists (dedupe); generated otherwise. */
   readonly runId?: string;
+  /**
+   * A runbook that is not in any catalog (the generated `undo-<runId>` runbooks). It travels in
+   * the run's state, so that every worker can run it.
+   */
+  readonly runbook?: RunbookDocument;
 }
 
 function planApproval(runbook: RunbookDocument, step: StepDefinition): ApprovalPlan | undefined {
@@ -81,5 +86,6 @@ export function createRunState(
     steps,
     cursor: 0,
     version: 0,
+    ...(request.runbook === undefined ? {} : { inlineRunbook: request.runbook }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Phase } from '../runbook/index.js';
+import type { Phase, RunbookDocument } from '../runbook/index.js';
 
 /** A run's state, as stored and shown in Slack. The spelling is a contract. */
 export type RunStatus =
@@ -138,6 +138,8 @@ export interface RunState {
   };
   /** Bumped on every transition; lets stores refuse stale writes. */
   readonly version: number;
+  /** The run's own runbook when it came with the request instead of from the catalog. */
+  readonly inlineRunbook?: RunbookDocument;
 }
 
 /** Whether nothing more will happen to the run. */

@@ -117,7 +117,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   }
 
   async startRun(request: RunRequest): Promise<RunState> {
-    const runbook = this.options.catalog.get(request.runbookId);
+    const runbook = request.runbook ?? this.options.catalog.get(request.runbookId);
     const runId = request.runId ?? this.nextRunId();
     const initial = createRunState(
       runbook,

@@ -47,7 +47,7 @@ export class InProcessDriver implements RunDriver {
   }
 
   async startRun(request: RunRequest): Promise<RunState> {
-    const runbook = this.options.catalog.get(request.runbookId);
+    const runbook = request.runbook ?? this.options.catalog.get(request.runbookId);
     const runId = request.runId ?? this.nextRunId();
     if (this.runs.has(runId)) throw new FirebreakError('RUN_EXISTS', `run ${runId} already exists`);
     const initial = createRunState(runbook, { ...request, runId }, {
@@ -139,7 +139,7 @@ export class InProcessDriver implements RunDriver {
     const log = this.options.logger.child({ runId, runbookId: state.runbookId });
     switch (command.type) {
       case 'run_step': {
-        const runbook = this.options.catalog.get(state.runbookId);
+        const runbook = state.inlineRunbook ?? this.options.catalog.get(state.runbookId);
         const deps = { ...this.options, logger: log };
         const result = runStep(state, runbook, command, deps).then((event) => this.feed(runId, event));
         this.track(result);

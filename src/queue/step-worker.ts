@@ -200,7 +200,7 @@ export class StepWorker {
       this.logger.warn('step redelivered; reconciling before acting', { runId, stepId });
     }
     const { catalog, actions, aws, audit, clock, logger } = this.driver.options;
-    const runbook = catalog.get(state.runbookId);
+    const runbook = state.inlineRunbook ?? catalog.get(state.runbookId);
     // runStep binds runId and stepId to the logger itself.
     const deps = { actions, aws, audit, clock, logger };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);

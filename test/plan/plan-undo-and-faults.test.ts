@@ -77,7 +77,8 @@ describe('firebreak undo, in-process', () => {
     expect(run.status).toBe('succeeded');
 
     const undo = createUndoRequest(run, harness.actions, { requester: 'responder' });
-    harness.catalog.register(undo.runbook);
+    // The generated runbook travels with the request: no catalog needs to know it.
+    expect(harness.catalog.find(undo.runbook.name)).toBeUndefined();
     const undoRun = await harness.driver.startRun(undo.request);
     await harness.driver.idle();
     const waiting = await harness.driver.getRun(undoRun.runId);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { parseRunbook } from '../../src/runbook/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { RunLockedError } from '../../src/queue/index.js';
 import type { StepWorker } from '../../src/queue/index.js';
@@ -84,6 +85,30 @@ describe('BullmqDriver', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const verification = await stack.audit.verify();
     expect(verification).toMatchObject({ ok: true, records: 1 + 10 * 2 + 1 });
+  });
+
+  it('runs a runbook that came with the request (generated undo runbooks), not from the catalog', async () => {
+    const { runbook } = parseRunbook(
+      'undo-x.yaml',
+      `name: undo-run-x
+title: Generated
+severity: medium
+phases:
+  recover:
+    - { id: one, action: note, with: { text: carried in the run state } }
+`,
+    );
+    const started = await stack.driver.startRun({
+      runbookId: runbook.name,
+      runbook,
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
+    const run = await waitForRun(stack, started.runId, finished);
+
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.map((s) => s.id)).toEqual(['one']);
   });
 
   it('applies a check-then-act effect once per step in the shared account', async () => {

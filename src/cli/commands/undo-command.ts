@@ -39,7 +39,6 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
           requester: options.as,
           permissions: runtime.catalog.find(run.runbookId)?.permissions,
         });
-        runtime.catalog.register(undo.runbook);
         const started = await runtime.driver.startRun(undo.request);
         const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';
         io.out(`${started.runId} started (${where}): ${undo.runbook.name} reverses ${run.runId}`);
