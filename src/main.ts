@@ -11,7 +11,7 @@ import { RoleMap } from './config/index.js';
 import type { Config } from './config/index.js';
 import type { RunDriver } from './engine/index.js';
 import { BullmqDriver, createRedisConnection, InProcessDriver } from './queue/index.js';
-import { RunbookCatalog } from './runbook/index.js';
+import { assertRunbooksValid, RunbookCatalog } from './runbook/index.js';
 import { createLogger, createSystemClock } from './shared/index.js';
 import type { Clock, Logger } from './shared/index.js';
 
@@ -54,7 +54,10 @@ function createAws(
   clock: Clock,
   accountRedis: Redis | undefined,
 ): { aws: AwsClients; account?: SimulatedAccount } {
-  if (config.awsMode === 'real') return { aws: createAwsClients({ region: config.awsRegion }) };
+  if (config.awsMode === 'real') {
+    const aws = createAwsClients({ region: config.awsRegion, assumeRole: config.assumeRole });
+    return { aws };
+  }
   const seed = parse(readFileSync(config.simulatedAccountFile, 'utf8')) as never;
   // With Redis, every process acts on one shared simulated account.
   const key = `${config.queuePrefix}:simulated-account`;
@@ -71,14 +74,15 @@ function createAws(
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? createSystemClock();
-  const catalog = RunbookCatalog.load(config.runbookPaths);
   const actions = createActionRegistry();
+  const roles = RoleMap.load(config.rolesFile);
+  assertRunbooksValid(config.runbookPaths, { actions, roles: roles.roles() });
+  const catalog = RunbookCatalog.load(config.runbookPaths);
   const role = options.redisRole ?? 'client';
   const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
   // The shared simulated account uses WATCH, so it gets a connection of its own.
   const accountRedis = config.awsMode === 'simulated' ? redis?.duplicate() : undefined;
   const { aws, account } = createAws(config, clock, accountRedis);
-  const roles = RoleMap.load(config.rolesFile);
   if (aws.simulated) {
     logger.info('acting on the SIMULATED AWS account', { file: config.simulatedAccountFile });
   }

@@ -11,6 +11,9 @@ export const ENV_SIMULATED_ACCOUNT = 'FIREBREAK_SIMULATED_ACCOUNT';
 export const ENV_PORT = 'PORT';
 export const ENV_QUEUE_PREFIX = 'FIREBREAK_QUEUE_PREFIX';
 export const ENV_ROLES_FILE = 'FIREBREAK_ROLES';
+export const ENV_ROLE_ARN = 'FIREBREAK_ROLE_ARN';
+export const ENV_ACCOUNT_ROLES = 'FIREBREAK_ACCOUNT_ROLES';
+export const ENV_ROLE_EXTERNAL_ID = 'FIREBREAK_ROLE_EXTERNAL_ID';
 export const ENV_SLACK_SIGNING_SECRET = 'SLACK_SIGNING_SECRET';
 export const ENV_SLACK_BOT_TOKEN = 'SLACK_BOT_TOKEN';
 export const ENV_SLACK_APP_TOKEN = 'SLACK_APP_TOKEN';
@@ -34,6 +37,16 @@ export interface SlackConfig {
   readonly defaultChannel?: string;
 }
 
+/** Roles to assume for real AWS calls (cross-account response); all optional. */
+export interface AssumeRoleConfig {
+  /** Role for every run not matched by account. */
+  readonly defaultRoleArn?: string;
+  /** Role by 12-digit account id (a run's `accountId` input). */
+  readonly byAccount: Readonly<Record<string, string>>;
+  /** `sts:ExternalId` the roles' trust policies ask for. */
+  readonly externalId?: string;
+}
+
 /** The resolved configuration; no optional fields but those that are truly absent. */
 export interface Config {
   /** Redis for the durable queue; undefined means the in-process queue. */
@@ -51,6 +64,7 @@ export interface Config {
   readonly rolesFile: string;
   readonly port: number;
   readonly slack: SlackConfig;
+  readonly assumeRole: AssumeRoleConfig;
 }
 
 /** Reads, checks and freezes the configuration from an environment. */
@@ -76,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rolesFile: env[ENV_ROLES_FILE] || 'config/roles.yaml',
     port,
     slack: Object.freeze(loadSlackConfig(env)),
+    assumeRole: Object.freeze(loadAssumeRoleConfig(env)),
   });
 }
 
@@ -91,5 +106,35 @@ function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
     command,
     apiUrl: env[ENV_SLACK_API_URL] || undefined,
     defaultChannel: env[ENV_SLACK_CHANNEL] || undefined,
+  };
+}
+
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+function checkRoleArn(name: string, arn: string): string {
+  if (!ROLE_ARN_PATTERN.test(arn)) {
+    throw new FirebreakError('CONFIG_INVALID', `${name}: "${arn}" is not an IAM role ARN`);
+  }
+  return arn;
+}
+
+/** `FIREBREAK_ACCOUNT_ROLES=111122223333=arn:aws:iam::111122223333:role/firebreak,...` */
+function loadAssumeRoleConfig(env: NodeJS.ProcessEnv): AssumeRoleConfig {
+  const byAccount: Record<string, string> = {};
+  for (const pair of (env[ENV_ACCOUNT_ROLES] ?? '').split(',').filter(Boolean)) {
+    const [account, arn] = pair.split('=', 2).map((part) => part.trim());
+    if (!account || !/^\d{12}$/.test(account) || !arn) {
+      throw new FirebreakError(
+        'CONFIG_INVALID',
+        `${ENV_ACCOUNT_ROLES}: expected account=roleArn pairs separated by commas, got "${pair}"`,
+      );
+    }
+    byAccount[account] = checkRoleArn(ENV_ACCOUNT_ROLES, arn);
+  }
+  const roleArn = env[ENV_ROLE_ARN] || undefined;
+  return {
+    defaultRoleArn: roleArn === undefined ? undefined : checkRoleArn(ENV_ROLE_ARN, roleArn),
+    byAccount,
+    externalId: env[ENV_ROLE_EXTERNAL_ID] || undefined,
   };
 }

@@ -6,6 +6,9 @@ export {
   ENV_PORT,
   ENV_QUEUE_PREFIX,
   ENV_REDIS_URL,
+  ENV_ACCOUNT_ROLES,
+  ENV_ROLE_ARN,
+  ENV_ROLE_EXTERNAL_ID,
   ENV_ROLES_FILE,
   ENV_RUNBOOKS,
   ENV_SIMULATED_ACCOUNT,
@@ -16,5 +19,5 @@ export {
   ENV_SLACK_COMMAND,
   ENV_SLACK_SIGNING_SECRET,
 } from './config.js';
-export type { Config, SlackConfig } from './config.js';
+export type { AssumeRoleConfig, Config, SlackConfig } from './config.js';
 export { RoleMap } from './roles.js';

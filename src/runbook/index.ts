@@ -42,7 +42,12 @@ export { RunbookCatalog, findRunbookFiles } from './runbook-catalog.js';
 export type { ActionCatalog, ActionInfo } from './action-catalog.js';
 export { checkRunbook, placeSteps } from './check-runbook.js';
 export type { CheckRunbookOptions, PlacedStep } from './check-runbook.js';
-export { validateRunbookFiles, validateRunbookText, hasErrors } from './validate-runbook.js';
+export {
+  assertRunbooksValid,
+  validateRunbookFiles,
+  validateRunbookText,
+  hasErrors,
+} from './validate-runbook.js';
 export type { RunbookValidation, ValidateRunbookOptions } from './validate-runbook.js';
 export { deriveIamPolicy, IAM_RESOURCE_PATTERNS } from './derive-iam-policy.js';
 export type { IamPolicyDocument, IamStatement } from './derive-iam-policy.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { checkRunbook } from './check-runbook.js';
 import type { CheckRunbookOptions } from './check-runbook.js';
+import { RunbookInvalidError } from './errors.js';
 import type { RunbookProblem } from './errors.js';
 import { parseYamlWithPositions, problemsFromIssues } from './load-runbook.js';
 import { findRunbookFiles } from './runbook-catalog.js';
@@ -50,4 +51,14 @@ export function validateRunbookFiles(
 /** Whether any validation found an error (warnings do not count). */
 export function hasErrors(validations: readonly RunbookValidation[]): boolean {
   return validations.some((v) => v.problems.some((p) => p.severity === 'error'));
+}
+
+/**
+ * Validates the runbooks a process is about to serve and refuses them all, listing every
+ * error with its position, when any has one: a mistake must surface at start, not mid-run.
+ */
+export function assertRunbooksValid(paths: readonly string[], options: ValidateRunbookOptions): void {
+  const validations = validateRunbookFiles(paths, options);
+  const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new RunbookInvalidError(errors);
 }
