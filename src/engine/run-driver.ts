@@ -1,5 +1,5 @@
 import type { RunRequest } from './create-run.js';
-import type { EventRefusal } from './events.js';
+import type { EngineEvent, EventRefusal } from './events.js';
 import type { RunState } from './run-state.js';
 
 /** A decision on an approval, from Slack, the CLI or an exercise. */
@@ -34,4 +34,17 @@ export interface RunDriver {
   getRun(runId: string): Promise<RunState | undefined>;
   listRuns(): Promise<RunState[]>;
   onChange(listener: RunListener): () => void;
+}
+
+/** The engine event for a decision taken at `atMs`; every driver feeds decisions this way. */
+export function toDecisionEvent(request: DecisionRequest, atMs: number): EngineEvent {
+  return {
+    type: 'approval_decided',
+    stepId: request.stepId,
+    atMs,
+    by: request.by,
+    roles: request.roles,
+    decision: request.decision,
+    reason: request.reason,
+  };
 }

@@ -4,7 +4,14 @@ import type { Redis } from 'ioredis';
 import type { ActionRegistry } from '../actions/index.js';
 import type { AuditEntry, RedisAuditLog } from '../audit/index.js';
 import type { AwsClients } from '../aws/index.js';
-import { applyEvent, createRunState, isFinished, scopeOf, startRun } from '../engine/index.js';
+import {
+  applyEvent,
+  createRunState,
+  isFinished,
+  scopeOf,
+  startRun,
+  toDecisionEvent,
+} from '../engine/index.js';
 import type {
   ControlOutcome,
   DecisionRequest,
@@ -155,15 +162,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   }
 
   async decide(request: DecisionRequest): Promise<ControlOutcome> {
-    return this.feed(request.runId, {
-      type: 'approval_decided',
-      stepId: request.stepId,
-      atMs: this.options.clock.now(),
-      by: request.by,
-      roles: request.roles,
-      decision: request.decision,
-      reason: request.reason,
-    });
+    return this.feed(request.runId, toDecisionEvent(request, this.options.clock.now()));
   }
 
   /** Aborts between steps: a step in flight finishes, and its result is then refused. */

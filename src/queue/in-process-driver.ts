@@ -1,7 +1,7 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AwsClients } from '../aws/index.js';
-import { applyEvent, createRunState, runStep, startRun } from '../engine/index.js';
+import { applyEvent, createRunState, runStep, startRun, toDecisionEvent } from '../engine/index.js';
 import type {
   ControlOutcome,
   DecisionRequest,
@@ -58,15 +58,7 @@ export class InProcessDriver implements RunDriver {
   }
 
   async decide(request: DecisionRequest): Promise<ControlOutcome> {
-    return this.control(request.runId, {
-      type: 'approval_decided',
-      stepId: request.stepId,
-      atMs: this.options.clock.now(),
-      by: request.by,
-      roles: request.roles,
-      decision: request.decision,
-      reason: request.reason,
-    });
+    return this.control(request.runId, toDecisionEvent(request, this.options.clock.now()));
   }
 
   async abort(runId: string, by: string, reason: string): Promise<ControlOutcome> {
