@@ -14,11 +14,6 @@ export interface CreateUndoRequestOptions {
   approverRoles?: readonly string[];
   /** The original runbook's permissions (`run`, `approve`), kept for the undo runbook. */
   permissions?: RunbookDocument['permissions'];
-  /**
-   * Name of the undo runbook. Default `undo-<runId>` ({@link toUndoRunbookName}); a server
-   * that keeps generated runbooks registered names a second undo of one run apart.
-   */
-  runbookName?: string;
 }
 
 /** A generated undo runbook and the request that starts it. */
@@ -143,7 +138,7 @@ export function createUndoRequest(
   const types = { region: 'region', accountId: 'account-id' } as const;
   const inputs = Object.fromEntries(carried.map((k) => [k, { type: types[k] }]));
   const values = Object.fromEntries(carried.map((k) => [k, run.inputs[k]]));
-  const name = options.runbookName ?? toUndoRunbookName(run.runId);
+  const name = toUndoRunbookName(run.runId);
   const runbook = runbookSchema.parse({
     name,
     title: `Undo run ${run.runId} of ${run.runbookId}`,
