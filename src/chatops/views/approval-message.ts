@@ -1,13 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { RunState, StepState } from '../../engine/index.js';
+import { toApprovalPreviewSections } from './approval-preview.js';
 import type { SlackMessage } from './run-message.js';
-import {
-  escapeSlackText,
-  toAccountLabel,
-  toCodeBlock,
-  toSlackDate,
-  toUserMention,
-} from './slack-text.js';
+import { escapeSlackText, toAccountLabel, toSlackDate, toUserMention } from './slack-text.js';
 
 /** `action_id` of the Approve button. */
 export const ACTION_APPROVE = 'firebreak_approve';
@@ -70,8 +65,8 @@ function toRuleLine(run: RunState, step: StepState): string {
 }
 
 /**
- * The approval message of one step: what will change (the action and its resolved input),
- * who asked, the rule and the deadline, and Approve / Deny buttons while it waits; once
+ * The approval message of one step: what will change (the plan's `before -> after` changes
+ * and short hash when the action plans, and the action with its resolved input), who asked, the rule and the deadline, and Approve / Deny buttons while it waits; once
  * decided (or timed out, or the run moved on), the outcome instead of the buttons.
  */
 export function toApprovalMessage(run: RunState, step: StepState): SlackMessage {
@@ -80,10 +75,10 @@ export function toApprovalMessage(run: RunState, step: StepState): SlackMessage 
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: title } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: toRuleLine(run, step) }] },
-    {
+    ...toApprovalPreviewSections(step.approval?.preview).map((text): types.KnownBlock => ({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*What will change*\n${toCodeBlock(step.approval?.preview)}` },
-    },
+      text: { type: 'mrkdwn', text },
+    })),
   ];
   const outcome = toOutcomeLine(run, step);
   if (outcome) {
