@@ -1,7 +1,14 @@
 import { App, ExpressReceiver, webApi } from '@slack/bolt';
-import type { AllMiddlewareArgs, AuthorizeResult, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  AuthorizeResult,
+  RespondFn,
+  SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
 import type { Application } from 'express';
+import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
+import type { AwsClients } from '../aws/index.js';
 import type { RoleMap, SlackConfig } from '../config/index.js';
 import type { RunDriver } from '../engine/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
@@ -55,6 +62,13 @@ export interface SlackChatOpsOptions {
   readonly apiRetries?: number;
   /** Web API request timeout, in milliseconds. Default 10,000. */
   readonly apiTimeoutMs?: number;
+  /**
+   * The actions runs use, for `/ir plan` (their plans) and `/ir undo` (their undo). Without
+   * it both answer that they are not set up here.
+   */
+  readonly actions?: ActionRegistry;
+  /** The clients `/ir plan` reads live state with. Without it `/ir plan` is not set up here. */
+  readonly aws?: AwsClients;
 }
 
 /** The Slack side of a running firebreak. */
@@ -205,6 +219,8 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     dedupe: options.store,
     command: options.slack.command,
     simulated: options.simulated,
+    actions: options.actions,
+    aws: options.aws,
   });
   const approvals = new ApprovalHandler(common);
 
@@ -219,9 +235,27 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     void promise.finally(() => work.delete(promise));
   };
 
+  /** Answers a command later through its response_url; the bot's ephemeral post if that fails. */
+  const toResponder = (respond: RespondFn, channelId: string, userId: string) => {
+    return async (text: string) => {
+      try {
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+        metrics.slackApiCall('response_url', 'ok');
+      } catch (error) {
+        metrics.slackApiCall('response_url', 'error');
+        logger.warn('response_url answer failed; posting ephemerally', {
+          channelId,
+          slackUserId: userId,
+          error: describeError(error),
+        });
+        await postEphemeral(channelId, userId, text);
+      }
+    };
+  };
+
   // The slash command: answer in the acknowledgement, then do the work.
   app.command(/.*/, async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const { command, ack, context } = args;
+    const { command, ack, context, respond } = args;
     let reply: string;
     let work: (() => Promise<void>) | undefined;
     try {
@@ -233,6 +267,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
         text: command.text ?? '',
         triggerId: command.trigger_id,
         retryNum: context.retryNum,
+        respond: toResponder(respond, command.channel_id, command.user_id),
       });
       reply = outcome.reply;
       work = outcome.work;

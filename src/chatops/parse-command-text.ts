@@ -8,7 +8,7 @@ export type ParsedCommand =
   | { readonly kind: 'plan'; readonly runbook: string; readonly inputs: Record<string, string> }
   | { readonly kind: 'status'; readonly runId?: string }
   | { readonly kind: 'abort'; readonly runId: string; readonly reason: string }
-  | { readonly kind: 'undo'; readonly runId: string }
+  | { readonly kind: 'undo'; readonly runId: string; readonly stepId?: string }
   | { readonly kind: 'shortcut'; readonly word: string; readonly args: readonly string[] };
 
 /** Slack escapes these three in message text; everything else arrives as typed. */
@@ -83,8 +83,20 @@ export function parseCommandText(text: string, command: string): ParsedCommand {
       const reason = required(rest.slice(1).join(' '), 'The reason', use);
       return { kind: 'abort', runId, reason };
     }
-    case 'undo':
-      return { kind: 'undo', runId: required(rest[0], 'The run id', usage('undo <run>')) };
+    case 'undo': {
+      const use = usage('undo <run> [step]');
+      const [runId, stepId, ...extra] = rest;
+      if (extra.length > 0) {
+        throw new ChatOpsError(
+          'SLACK_COMMAND_INVALID',
+          `undo takes one run and at most one step. Type ${use}`,
+        );
+      }
+      const run = required(runId, 'The run id', use);
+      return stepId === undefined
+        ? { kind: 'undo', runId: run }
+        : { kind: 'undo', runId: run, stepId };
+    }
     default:
       return { kind: 'shortcut', word: verb ?? '', args: rest };
   }

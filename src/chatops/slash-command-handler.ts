@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
-import type { RunDriver, RunState } from '../engine/index.js';
+import type { AwsClients } from '../aws/index.js';
+import type { RunDriver, RunRequest, RunState } from '../engine/index.js';
 import { isFinished } from '../engine/index.js';
 import { resolveInputs } from '../runbook/index.js';
 import type { RunbookCatalog, RunbookDocument } from '../runbook/index.js';
@@ -8,11 +10,14 @@ import { createRunId, describeError, FirebreakError } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import { NOOP_CHATOPS_METRICS } from './chatops-metrics.js';
 import type { ChatOpsMetrics } from './chatops-metrics.js';
+import { computePlanReply } from './compute-plan-reply.js';
 import { ChatOpsError } from './errors.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { parseCommandInputs, parseCommandText } from './parse-command-text.js';
+import { prepareUndo } from './prepare-undo.js';
 import type { SlackRoleResolver } from './slack-role-resolver.js';
 import { toHelpText, toRunbookList, toRunStatus, toRunsInFlight } from './views/command-replies.js';
+import { toUndoStartedReply } from './views/undo-reply.js';
 import { toAccountLabel, escapeSlackText } from './views/slack-text.js';
 
 /** How long a slash command's trigger id is remembered against Slack retries: 15 minutes. */
@@ -30,6 +35,11 @@ export interface SlashCommandInput {
   readonly triggerId?: string;
   /** `X-Slack-Retry-Num`, when Slack is retrying. */
   readonly retryNum?: number;
+  /**
+   * Answers the command later, only to the user who typed it (Slack's `response_url`, good
+   * for five answers within 30 minutes). Default: `chat.postEphemeral` in the command's channel.
+   */
+  readonly respond?: (text: string) => Promise<void>;
 }
 
 /** What to answer at once (ephemeral), and the work to do after answering. */
@@ -61,6 +71,10 @@ export interface SlashCommandHandlerOptions {
   /** How long trigger ids are remembered, in milliseconds. Default 15 minutes. */
   readonly dedupeTtlMs?: number;
   readonly metrics?: ChatOpsMetrics;
+  /** The actions runs use: `plan` asks them for their changes, `undo` for their undo. */
+  readonly actions?: ActionRegistry;
+  /** The clients `plan` reads live state with (describe calls only). */
+  readonly aws?: AwsClients;
 }
 
 /**
@@ -93,13 +107,13 @@ export class SlashCommandHandler {
   }
 
   private async route(input: SlashCommandInput): Promise<CommandOutcome> {
-    const { catalog, command, driver } = this.options;
+    const { command, driver } = this.options;
     const parsed = parseCommandText(input.text, command);
     switch (parsed.kind) {
       case 'help':
         return { reply: toHelpText(command) };
       case 'list':
-        return { reply: toRunbookList(catalog.list(), command) };
+        return { reply: toRunbookList(this.options.catalog.list(), command) };
       case 'run':
         return this.startRun(input, this.findRunbook(parsed.runbook), parsed.inputs);
       case 'shortcut': {
@@ -108,16 +122,9 @@ export class SlashCommandHandler {
         return this.startRun(input, runbook, parseCommandInputs(parsed.args, usage));
       }
       case 'plan':
-        this.findRunbook(parsed.runbook);
-        return {
-          reply: notYet(
-            `${command} plan`,
-            'plans (what a run would change, without changing it)',
-            command,
-          ),
-        };
+        return this.planRun(input, this.findRunbook(parsed.runbook), parsed.inputs);
       case 'undo':
-        return { reply: notYet(`${command} undo`, 'undo of a finished run', command) };
+        return this.undoRun(input, parsed.runId, parsed.stepId);
       case 'status': {
         const nowMs = this.options.clock.now();
         if (parsed.runId !== undefined) {
@@ -165,74 +172,163 @@ export class SlashCommandHandler {
     );
   }
 
-  private async startRun(
+  /** A refusal when the user may not start `runbook`; `what` names the attempt in it. */
+  private async checkMayRun(
     input: SlashCommandInput,
     runbook: RunbookDocument,
-    inputs: Record<string, string>,
-  ): Promise<CommandOutcome> {
+    what: string,
+    runId?: string,
+  ): Promise<CommandOutcome | undefined> {
     const roles = await this.options.roles.rolesOf(input.userId);
     const allowed = runbook.permissions?.run;
-    if (roles.length === 0 || (allowed && !allowed.some((r) => roles.includes(r)))) {
-      const needs = allowed?.join(', ') ?? 'any firebreak role';
-      return this.refuse(
-        input,
-        'RUN_NOT_ALLOWED',
-        `You need one of these roles to run ${runbook.name}: ${needs}. Ask an IR lead to add you to the role map.`,
-      );
-    }
+    if (roles.length > 0 && (!allowed || allowed.some((r) => roles.includes(r)))) return undefined;
+    const needs = allowed?.join(', ') ?? 'any firebreak role';
+    return this.refuse(
+      input,
+      'RUN_NOT_ALLOWED',
+      `You need one of these roles to ${what}: ${needs}. Ask an IR lead to add you to the role map.`,
+      runId,
+    );
+  }
+
+  /** Checks inputs on the request, so that a typo is answered with the usage at once. */
+  private checkInputs(runbook: RunbookDocument, inputs: Record<string, string>, verb: string) {
     try {
       resolveInputs(runbook, inputs);
     } catch (error) {
       const names = Object.keys(runbook.inputs)
         .map((n) => `${n}=…`)
         .join(' ');
-      const usage = `\`${this.options.command} run ${runbook.name} ${names}\``;
+      const usage = `\`${this.options.command} ${verb} ${runbook.name} ${names}\``;
       throw new ChatOpsError('SLACK_COMMAND_INVALID', `${describeError(error)}. Type ${usage}`, {
         cause: error,
       });
     }
+  }
+
+  private async startRun(
+    input: SlashCommandInput,
+    runbook: RunbookDocument,
+    inputs: Record<string, string>,
+  ): Promise<CommandOutcome> {
+    const refusal = await this.checkMayRun(input, runbook, `run ${runbook.name}`);
+    if (refusal) return refusal;
+    this.checkInputs(runbook, inputs, 'run');
 
     const runId = toCommandRunId(input);
     const where = toAccountLabel({ simulated: this.options.simulated });
     const retry = input.retryNum ? ' (Slack retried this command; it runs once)' : '';
     const reply = `:rocket: Starting *${runbook.name}* as \`${runId}\` on the ${where}; progress follows in this channel.${retry}`;
-    return { reply, work: () => this.launch(input, runbook.name, inputs, runId) };
+    const request = { runbookId: runbook.name, inputs, requester: input.userId, runId };
+    return { reply, work: () => this.launch(input, request) };
   }
 
+  /**
+   * Claims a command's trigger id; false when a delivery of it (Slack retries a command it
+   * did not see acknowledged in time) already claimed it, and so did the work.
+   */
+  private async claim(input: SlashCommandInput, value: string): Promise<boolean> {
+    if (input.triggerId === undefined) return true;
+    const key = `slack:command:${input.teamId}:${input.triggerId}`;
+    const ttlMs = this.options.dedupeTtlMs ?? DEFAULT_COMMAND_DEDUPE_TTL_MS;
+    const claim = await this.options.dedupe.claim(key, value, ttlMs);
+    if (claim.claimed) return true;
+    // The value is the run the command started (`plan:<runbook>` for a plan).
+    this.options.logger.info('slash command already handled; not doing it again', {
+      runId: claim.value,
+      retryNum: input.retryNum,
+    });
+    this.metrics.requestRefused('SLACK_RETRY_DUPLICATE');
+    return false;
+  }
+
+  /** Answers the user who typed the command, after the acknowledgement. */
+  private async answerLater(input: SlashCommandInput, text: string): Promise<void> {
+    if (input.respond) return input.respond(text);
+    await this.options.postEphemeral(input.channelId, input.userId, text);
+  }
+
+  /** Starts a run once per command, in the command's channel. */
   private async launch(
     input: SlashCommandInput,
-    runbookId: string,
-    inputs: Record<string, string>,
-    runId: string,
+    request: Omit<RunRequest, 'trigger' | 'runId'> & { readonly runId: string },
   ): Promise<void> {
-    const { dedupe, driver, logger, publisher } = this.options;
-    if (input.triggerId !== undefined) {
-      const key = `slack:command:${input.teamId}:${input.triggerId}`;
-      const ttlMs = this.options.dedupeTtlMs ?? DEFAULT_COMMAND_DEDUPE_TTL_MS;
-      const claim = await dedupe.claim(key, runId, ttlMs);
-      if (!claim.claimed) {
-        logger.info('slash command already handled; not starting it again', {
-          runId: claim.value,
-          retryNum: input.retryNum,
-        });
-        this.metrics.requestRefused('SLACK_RETRY_DUPLICATE');
-        return;
-      }
-    }
+    const { driver, logger, publisher } = this.options;
+    const { runId, runbookId } = request;
+    if (!(await this.claim(input, runId))) return;
     await publisher.setChannel(runId, input.channelId);
     try {
-      await driver.startRun({
-        runbookId,
-        inputs,
-        requester: input.userId,
-        trigger: { source: 'slack' },
-        runId,
-      });
+      await driver.startRun({ ...request, trigger: { source: 'slack' } });
     } catch (error) {
       logger.error('run could not start', { runId, runbookId, error: describeError(error) });
       const text = `:x: \`${runId}\` (${runbookId}) could not start: ${escapeSlackText(describeError(error))}`;
       await this.options.postEphemeral(input.channelId, input.userId, text);
     }
+  }
+
+  /** `plan`: checked on the request; the plan itself reads AWS, so it is answered later. */
+  private async planRun(
+    input: SlashCommandInput,
+    runbook: RunbookDocument,
+    inputs: Record<string, string>,
+  ): Promise<CommandOutcome> {
+    const { actions, aws } = this.options;
+    if (actions === undefined || aws === undefined) throw this.notSetUp('plan');
+    const refusal = await this.checkMayRun(input, runbook, `plan ${runbook.name}`);
+    if (refusal) return refusal;
+    this.checkInputs(runbook, inputs, 'plan');
+
+    const where = toAccountLabel({ simulated: aws.simulated });
+    const reply = `:hourglass_flowing_sand: Planning *${runbook.name}* from live state on the ${where}; the plan follows here, only for you.`;
+    const { clock, command, logger } = this.options;
+    const planOptions = { runbook, inputs, actions, aws, clock, logger, command };
+    const work = async () => {
+      if (!(await this.claim(input, `plan:${runbook.name}`))) return;
+      const text = await computePlanReply({ ...planOptions, requester: input.userId });
+      await this.answerLater(input, text);
+    };
+    return { reply, work };
+  }
+
+  /**
+   * `undo`: the undo is built on the request, so that an unknown or unfinished run, or one with
+   * nothing to undo, is refused at once; the undo run starts after the acknowledgement.
+   */
+  private async undoRun(
+    input: SlashCommandInput,
+    runId: string,
+    stepId: string | undefined,
+  ): Promise<CommandOutcome> {
+    const { actions, catalog, command, driver } = this.options;
+    if (actions === undefined) throw this.notSetUp('undo');
+    const undoRunId = toCommandRunId(input);
+    // A retry arrives after the first delivery started the undo, which now counts as in flight.
+    if (input.retryNum && (await driver.getRun(undoRunId))) {
+      return {
+        reply: `:rewind: \`${undoRunId}\` is undoing ${runId}; progress follows in this channel. (Slack retried this command; it runs once)`,
+      };
+    }
+    const requester = input.userId;
+    const { run, undo } = await prepareUndo(
+      { runId, stepId, requester },
+      { driver, catalog, actions, command },
+    );
+    const refusal = await this.checkMayRun(input, undo.runbook, `undo ${run.runId}`, run.runId);
+    if (refusal) return refusal;
+
+    const where = toAccountLabel({ simulated: this.options.simulated });
+    const reply = toUndoStartedReply(run, undo, undoRunId, where);
+    // The undo runbook travels in the request (and the run's state), not in the catalog.
+    const request = { ...undo.request, runId: undoRunId };
+    return { reply, work: () => this.launch(input, request) };
+  }
+
+  private notSetUp(verb: 'plan' | 'undo'): ChatOpsError {
+    const { command } = this.options;
+    return new ChatOpsError(
+      'SLACK_COMMAND_INVALID',
+      `\`${command} ${verb}\` is not set up on this server (it was started without actions and AWS clients); use \`firebreak ${verb}\` from the CLI.`,
+    );
   }
 
   private async abortRun(
@@ -293,10 +389,6 @@ export class SlashCommandHandler {
     });
     return { reply: `:no_entry: ${escapeSlackText(message)}` };
   }
-}
-
-function notYet(what: string, feature: string, command: string): string {
-  return `\`${what}\` is not available yet: ${feature} arrive with issue 5. For now, \`${command} run\` asks for approval before every step that changes anything.`;
 }
 
 /**

@@ -12,11 +12,11 @@ export function toHelpText(command: string): string {
   return [
     `*firebreak* incident-response runbooks. Type:`,
     `\`${command} run <runbook> key=value ...\` start a runbook`,
-    `\`${command} plan <runbook> key=value ...\` what a run would change (not available yet)`,
+    `\`${command} plan <runbook> key=value ...\` what a run would change, from live state (changes nothing)`,
     `\`${command} list\` the runbooks you can run`,
     `\`${command} status [run]\` runs in flight, or one run`,
     `\`${command} abort <run> <reason>\` stop a run`,
-    `\`${command} undo <run>\` undo a finished run (not available yet)`,
+    `\`${command} undo <run> [step]\` reverse a finished run's changes (or one step's), after approval`,
     `\`${command} help\` this text`,
   ]
     .map(escapeSlackText)
