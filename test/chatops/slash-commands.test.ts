@@ -37,14 +37,24 @@ describe('/ir', () => {
     expect(text).toContain('`/ir contain`');
   });
 
-  it('says plan is not available yet', async () => {
-    expect(await reply('UREQ', 'plan contain-test target=a')).toContain(
-      '`/ir plan` is not available yet',
-    );
+  describe('when the server has no actions and AWS clients for plan and undo', () => {
+    it('says plan is not set up here and points to the CLI', async () => {
+      const text = await reply('UREQ', 'plan contain-test target=a');
+      expect(text).toContain('`/ir plan` is not set up on this server');
+      expect(text).toContain('`firebreak plan`');
+    });
+
+    it('says undo is not set up here and points to the CLI', async () => {
+      const text = await reply('UREQ', 'undo run-1');
+      expect(text).toContain('`/ir undo` is not set up on this server');
+      expect(text).toContain('`firebreak undo`');
+    });
   });
 
-  it('says undo is not available yet', async () => {
-    expect(await reply('UREQ', 'undo run-1')).toContain('`/ir undo` is not available yet');
+  it('answers undo with more than one step with the usage', async () => {
+    expect(await reply('UREQ', 'undo run-1 a b')).toContain(
+      'undo takes one run and at most one step. Type `/ir undo &lt;run&gt; [step]`',
+    );
   });
 
   it('answers an unknown runbook with the known ones and what to type', async () => {

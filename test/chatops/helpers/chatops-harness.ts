@@ -1,16 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { awsActions } from '../../../src/actions/aws/index.js';
 import { ActionRegistry, coreActions } from '../../../src/actions/index.js';
 import { MemoryAuditLog } from '../../../src/audit/index.js';
+import { createAwsClients, SimulatedAccount } from '../../../src/aws/index.js';
 import type { AwsClients } from '../../../src/aws/index.js';
 import { MemoryKeyValueStore } from '../../../src/chatops/index.js';
+import type { SlackChatOpsOptions } from '../../../src/chatops/index.js';
 import { RoleMap } from '../../../src/config/index.js';
 import type { RunState } from '../../../src/engine/index.js';
 import { InProcessDriver } from '../../../src/queue/index.js';
 import { RunbookCatalog } from '../../../src/runbook/index.js';
 import { createFirebreakServer } from '../../../src/server/index.js';
-import type { FirebreakServer } from '../../../src/server/index.js';
+import type { FirebreakServer, FirebreakServerOptions } from '../../../src/server/index.js';
 import {
   createSilentLogger,
   createSequentialIds,
@@ -59,6 +63,27 @@ phases:
       approval: { roles: [ir-lead], min: 2, deadline: 1h }
 `;
 
+/** A runbook whose second step reads an output of the first, so a plan cannot plan it. */
+const TAG_QUARANTINE_RUNBOOK = `
+name: tag-quarantine
+title: Isolate, then tag the quarantine group
+severity: high
+inputs:
+  instanceId: { type: ec2-instance-id, description: the instance }
+permissions: { run: [responder, ir-lead], approve: [ir-lead] }
+phases:
+  contain:
+    - id: isolate
+      action: aws.ec2.isolateInstance
+      with: { instanceId: "\${{ inputs.instanceId }}", reason: test }
+      approval: { roles: [ir-lead] }
+    - id: tag-group
+      action: aws.ec2.tagResource
+      with:
+        resourceId: "\${{ steps.isolate.outputs.quarantineGroupId }}"
+        tags: { Firebreak: quarantine }
+`;
+
 /** Everything a Slack test needs, on loopback, with a virtual clock for runs and pacing. */
 export interface ChatOpsHarness {
   readonly slack: FakeSlackApi;
@@ -66,6 +91,8 @@ export interface ChatOpsHarness {
   readonly driver: InProcessDriver;
   readonly audit: MemoryAuditLog;
   readonly clock: VirtualClock;
+  /** The simulated account, with `simulatedAccount: true`. */
+  readonly account?: SimulatedAccount;
   /** The Slack path of the server. */
   readonly slackUrl: string;
   readonly baseUrl: string;
@@ -80,6 +107,25 @@ export interface ChatOpsHarness {
 /** Options for {@link startChatOpsHarness}. */
 export interface HarnessOptions {
   readonly minUpdateIntervalMs?: number;
+  /**
+   * Runs act on the shipped simulated account (config/simulated-account.yaml) with every
+   * action, the shipped runbooks are loaded too, and `/ir plan` and `/ir undo` are set up.
+   * Default: no AWS, core actions only, and plan and undo not set up.
+   */
+  readonly simulatedAccount?: boolean;
+}
+
+/** AWS clients on the shipped simulated account, with retries that do not sleep. */
+function createSimulatedAws(clock: VirtualClock) {
+  const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
+  const account = new SimulatedAccount(seed, { clock, randomSeed: 1 });
+  const noSleep = async () => undefined;
+  const aws = createAwsClients({
+    region: account.region,
+    simulatedAccount: account,
+    simulatedRetry: { sleep: noSleep },
+  });
+  return { account, aws, actionRetry: { sleep: noSleep } };
 }
 
 const noAws = new Proxy({ simulated: true, region: 'us-east-1' } as AwsClients, {
@@ -101,21 +147,27 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
   const clock = new VirtualClock(Date.now());
   const logger = createSilentLogger();
   const audit = new MemoryAuditLog(clock);
-  const catalog = RunbookCatalog.load([dir]);
+  const simulated = options.simulatedAccount ? createSimulatedAws(clock) : undefined;
+  if (simulated) writeFileSync(join(dir, 'tag-quarantine.yaml'), TAG_QUARANTINE_RUNBOOK);
+  const actions = new ActionRegistry(simulated ? [...coreActions, ...awsActions] : coreActions);
+  const catalog = RunbookCatalog.load(simulated ? [dir, 'runbooks'] : [dir]);
   const roles = new RoleMap({
     'ir-lead': ['ULEAD', 'ULEAD2', 'SLEADS'],
     responder: ['UREQ', 'ULEAD'],
   });
   const driver = new InProcessDriver({
     catalog,
-    actions: new ActionRegistry(coreActions),
-    aws: noAws,
+    actions,
+    aws: simulated?.aws ?? noAws,
     audit,
     clock,
     logger,
     createRunId: createSequentialIds('run'),
+    ...(simulated ? { actionRetry: simulated.actionRetry } : {}),
   });
-  const server = createFirebreakServer({
+  // createFirebreakServer hands its options on to createSlackChatOps; FirebreakServerOptions
+  // does not name `actions` and `aws` yet (src/server is wired separately).
+  const serverOptions: FirebreakServerOptions & Pick<SlackChatOpsOptions, 'actions' | 'aws'> = {
     slack: {
       signingSecret: TEST_SIGNING_SECRET,
       botToken: 'xoxb-test',
@@ -133,7 +185,9 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
     minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0,
     apiRetries: 0,
     collectProcessMetrics: false,
-  });
+    ...(simulated ? { actions, aws: simulated.aws } : {}),
+  };
+  const server = createFirebreakServer(serverOptions);
   const port = await server.start(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -150,6 +204,7 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
     driver,
     audit,
     clock,
+    account: simulated?.account,
     slackUrl: `${baseUrl}/slack/events`,
     baseUrl,
     nowS: () => Math.floor(clock.now() / 1000),

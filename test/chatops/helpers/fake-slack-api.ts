@@ -51,7 +51,8 @@ export class FakeSlackApi {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       void (async () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        const method = path.replace(/^\/(api\/)?/, '');
         const args = parseArgs(await readBody(req), req.headers['content-type']);
         const limited = this.rateLimits.get(method)?.shift();
         if (limited !== undefined) {
@@ -89,7 +90,18 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method && c.status === 200);
   }
 
+  /** A `response_url` on this fake; what is posted to it is recorded as method `response/<id>`. */
+  responseUrl(id: string): string {
+    return this.url.replace(/\/api\/$/, `/response/${id}`);
+  }
+
+  /** Answers posted to {@link responseUrl}`(id)`. */
+  responses(id: string): RecordedCall[] {
+    return this.accepted(`response/${id}`);
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    if (method.startsWith('response/')) return { ok: true };
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T111', user: 'firebreak' };

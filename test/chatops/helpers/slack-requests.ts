@@ -49,6 +49,8 @@ export function toSlashCommandBody(fields: {
   triggerId: string;
   command?: string;
   channelId?: string;
+  /** Where later answers go; default a closed port on loopback, for commands that answer at once. */
+  responseUrl?: string;
 }): string {
   return new URLSearchParams({
     token: 'legacy-unused',
@@ -61,7 +63,7 @@ export function toSlashCommandBody(fields: {
     command: fields.command ?? '/ir',
     text: fields.text,
     api_app_id: 'A111',
-    response_url: 'http://127.0.0.1:9/never-used',
+    response_url: fields.responseUrl ?? 'http://127.0.0.1:9/never-used',
     trigger_id: fields.triggerId,
   }).toString();
 }
