@@ -1,3 +1,5 @@
+import type { ActionRegistry } from '../actions/index.js';
+import type { AwsClients } from '../aws/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { createSlackChatOps } from '../chatops/index.js';
 import type { KeyValueStore, SlackChatOps } from '../chatops/index.js';
@@ -21,6 +23,10 @@ export interface FirebreakServerOptions {
   readonly logger: Logger;
   readonly simulated: boolean;
   readonly store: KeyValueStore;
+  /** The actions runs use, for `/ir plan` and `/ir undo`. */
+  readonly actions?: ActionRegistry;
+  /** AWS clients for `/ir plan`'s live describe calls. */
+  readonly aws?: AwsClients;
   /** Serves `POST /sns` (the triggers' SNS delivery handler). */
   readonly sns?: SnsRouteHandler;
   /** Time for the Slack signature window, in ms since the epoch. Default: `clock.now`. */

@@ -80,6 +80,8 @@ export function registerServeCommand(
         simulated: runtime.aws.simulated,
         store,
         sns,
+        actions: runtime.actions,
+        aws: runtime.aws,
       });
       const bound = await server.start(port, options.host);
 
