@@ -14,7 +14,7 @@ export const DEFAULT_USER_GROUP_CACHE_MS = 5 * 60 * 1000;
 
 /** Options for {@link SlackRoleResolver}. */
 export interface SlackRoleResolverOptions {
-  /** Role to members (user ids, group ids or group handles), from `config/roles.yaml`. */
+  /** Role to members (user ids or user group ids), from `config/roles.yaml`. */
   readonly roles: RoleMap;
   /** Fetches user groups and their members; omit when the app may not read them. */
   readonly listUserGroups?: () => Promise<readonly SlackUserGroup[]>;
@@ -51,7 +51,9 @@ export class SlackRoleResolver {
     const list = await this.userGroups();
     return list
       .filter((group) => group.users?.includes(slackUserId))
-      .flatMap((group) => (group.handle ? [group.id, group.handle] : [group.id]));
+      // Only the group's id: any member may create a group whose handle reads like a name in
+      // the role map ("alice"), so handles must never grant a role.
+      .map((group) => group.id);
   }
 
   private async userGroups(): Promise<readonly SlackUserGroup[]> {

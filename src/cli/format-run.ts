@@ -1,3 +1,4 @@
+import { FirebreakError } from '../shared/index.js';
 import type { RunState } from '../engine/index.js';
 
 /** One line per step: phase, id, action, status and the error when it failed. */
@@ -21,7 +22,9 @@ export function parseKeyValues(pairs: readonly string[]): Record<string, string>
   const inputs: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`expected key=value, got "${pair}"`);
+    if (at <= 0) {
+      throw new FirebreakError('CLI_INPUT_INVALID', `expected key=value, got "${pair}"`);
+    }
     inputs[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return inputs;

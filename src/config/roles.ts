@@ -7,6 +7,8 @@ const rolesFileSchema = z.strictObject({
   roles: z.record(z.string(), z.array(z.string())),
 });
 
+const SLACK_GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
 /** Who holds which role: role name to members (Slack user ids, group ids or names). */
 export class RoleMap {
   constructor(private readonly members: Readonly<Record<string, readonly string[]>>) {}
@@ -21,9 +23,12 @@ export class RoleMap {
     return new RoleMap(result.data.roles);
   }
 
-  /** Roles held by `user` directly or through any of `groups`. */
+  /**
+   * Roles held by `user` directly or through any of `groups`. Only Slack user group ids
+   * (`S…`) count as groups, so a group can never stand in for a person's name.
+   */
   rolesOf(user: string, groups: readonly string[] = []): string[] {
-    const ids = new Set([user, ...groups]);
+    const ids = new Set([user, ...groups.filter((group) => SLACK_GROUP_ID.test(group))]);
     return Object.entries(this.members)
       .filter(([, members]) => members.some((m) => ids.has(m)))
       .map(([role]) => role)

@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { isFinished } from '../../engine/index.js';
 import type { RunState } from '../../engine/index.js';
 import { createRuntime } from '../../main.js';
+import type { Runtime } from '../../main.js';
 import type { BullmqDriver } from '../../queue/index.js';
 import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
@@ -54,6 +55,27 @@ async function followDurableRun(driver: BullmqDriver, started: RunState, wait: b
 }
 
 /**
+ * The runbook's `permissions.run` roles apply on the CLI as in Slack: `--as` names who asks,
+ * and a user holding none of those roles is refused and audited.
+ */
+async function checkMayRun(runtime: Runtime, runbookId: string, user: string): Promise<void> {
+  const allowed = runtime.catalog.get(runbookId).permissions?.run ?? [];
+  const held = runtime.roles.rolesOf(user);
+  if (allowed.length === 0 || held.some((role) => allowed.includes(role))) return;
+  const reason = `${user} holds none of the roles that may run ${runbookId}: ${allowed.join(', ')}`;
+  await runtime.audit.append({
+    type: 'request.refused',
+    actor: user,
+    data: { code: 'RUN_NOT_PERMITTED', runbook: runbookId, source: 'cli', reason },
+  });
+  await runtime.close();
+  throw new FirebreakError(
+    'RUN_NOT_PERMITTED',
+    `${reason}. Pass --as with a user of config/roles.yaml that holds one of them.`,
+  );
+}
+
+/**
  * `firebreak run RUNBOOK key=value... [--wait]`: with REDIS_URL the run is queued for workers
  * and its id printed; otherwise it runs in this process.
  */
@@ -69,6 +91,7 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
     .action(async (runbookId: string, pairs: string[], options: RunOptions) => {
       const runtime = await createRuntime(config);
       const { driver } = runtime;
+      await checkMayRun(runtime, runbookId, options.as);
       const started = await driver.startRun({
         runbookId,
         inputs: parseKeyValues(pairs),
