@@ -24,6 +24,14 @@ export interface ExpressionScope {
 }
 
 type Compiled = ReturnType<typeof jsonata>;
+
+/**
+ * Longest an expression may evaluate, in milliseconds. JSONata runs on the event loop: an
+ * expression that loops would stall the worker (and its BullMQ lock renewals) for ever.
+ */
+export const EXPRESSION_TIMEOUT_MS = 1000;
+/** Deepest an expression may nest its evaluation (recursion included). */
+export const EXPRESSION_MAX_DEPTH = 500;
 const compiledCache = new Map<string, Compiled>();
 
 /** Compiles a JSONata expression, caching it; throws {@link ExpressionError} on bad syntax. */
@@ -31,7 +39,10 @@ export function compileExpression(expression: string, stepId?: string): Compiled
   const cached = compiledCache.get(expression);
   if (cached) return cached;
   try {
-    const compiled = jsonata(expression);
+    const compiled = jsonata(expression, {
+      timeout: EXPRESSION_TIMEOUT_MS,
+      stack: EXPRESSION_MAX_DEPTH,
+    });
     compiledCache.set(expression, compiled);
     return compiled;
   } catch (error) {

@@ -96,7 +96,14 @@ export function parseYamlWithPositions(
     severity: 'error' as const,
     message: `YAML syntax: ${error.message.split('\n')[0]}`,
   }));
-  return { data: problems.length > 0 ? undefined : document.toJS(), source, problems };
+  if (problems.length > 0) return { data: undefined, source, problems };
+  try {
+    // maxAliasCount refuses "billion laughs" alias bombs instead of expanding them.
+    return { data: document.toJS({ maxAliasCount: 100 }), source, problems };
+  } catch (error) {
+    const message = `YAML: ${(error as Error).message}`;
+    return { data: undefined, source, problems: [{ ...source.at(0), severity: 'error', message }] };
+  }
 }
 
 /** Turns zod issues into problems placed at the offending node. */

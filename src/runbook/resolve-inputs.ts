@@ -61,13 +61,13 @@ export function resolveInputs(
   const problems: string[] = [];
   const resolved: Record<string, unknown> = {};
   for (const name of Object.keys(given)) {
-    if (!(name in runbook.inputs)) {
+    if (!Object.hasOwn(runbook.inputs, name)) {
       const known = Object.keys(runbook.inputs).join(', ') || 'none';
       problems.push(`unknown input "${name}" (inputs: ${known})`);
     }
   }
   for (const [name, definition] of Object.entries(runbook.inputs)) {
-    const raw = given[name] ?? definition.default;
+    const raw = (Object.hasOwn(given, name) ? given[name] : undefined) ?? definition.default;
     if (raw === undefined || raw === null || raw === '') {
       if (definition.required !== false)
         problems.push(`missing input "${name}" (${definition.type})`);

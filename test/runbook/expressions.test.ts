@@ -40,6 +40,20 @@ describe('resolveTemplates', () => {
   });
 });
 
+describe('expression guardrails', () => {
+  it('stops an expression that never ends and fails with the expression and the reason', async () => {
+    const looping = '${{ ($f := function($n){ $f($n + 1) }; $f(0)) }}';
+    const attempt = resolveTemplates(looping, scope, 'facts');
+    await expect(attempt).rejects.toBeInstanceOf(ExpressionError);
+    await expect(attempt).rejects.toThrow(/in step "facts" failed: Evaluation timeout/);
+  });
+
+  it('still evaluates ordinary recursion', async () => {
+    const counting = '${{ ($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100)) }}';
+    expect(await resolveTemplates(counting, scope)).toBe(100);
+  });
+});
+
 describe('evaluateCondition', () => {
   it('accepts bare JSONata and templates', async () => {
     expect(await evaluateCondition('steps.describe.status = "succeeded"', scope)).toBe(true);

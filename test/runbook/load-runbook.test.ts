@@ -68,4 +68,16 @@ describe('parseRunbook', () => {
     const text = VALID.replace('severity: low', 'severity: 7').replace('id: look', 'id: 9look');
     expect(problemsOf(text)).toHaveLength(2);
   });
+
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const [problem] = problemsOf(`${levels.join('\n')}\n${VALID}`);
+    expect(problem?.message).toMatch(/^YAML: Excessive alias count/);
+  });
 });
+
