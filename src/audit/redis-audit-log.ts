@@ -158,7 +158,11 @@ export class RedisAuditLog implements AuditSink {
     let start = '-';
     for (;;) {
       const page = await this.options.redis.xrange(this.streamKey, start, '+', 'COUNT', pageSize);
-      for (const [, fields] of page) yield fields[1] ?? '';
+      // An entry that is not one sealed `r` field is shown as such, never skipped as blank.
+      for (const [, fields] of page) {
+        const sealed = fields.length === 2 && fields[0] === 'r' && fields[1]?.trim();
+        yield sealed ? (fields[1] as string) : `(stream entry without a sealed record)`;
+      }
       const last = page.at(-1);
       if (!last || page.length < pageSize) return;
       start = `(${last[0]}`;
@@ -169,7 +173,17 @@ export class RedisAuditLog implements AuditSink {
   async verify(): Promise<ChainVerification> {
     const all: string[] = [];
     for await (const line of this.lines()) all.push(line);
-    return verifyChainLines(all);
+    const result = verifyChainLines(all);
+    if (!result.ok) return result;
+    // The tail is written with every append: a stream cut short or replaced no longer meets it.
+    const tail = await this.readTail();
+    if (tail.seq === result.records && tail.hash === result.lastHash) return result;
+    return {
+      ok: false,
+      records: result.records,
+      badLine: result.records + 1,
+      reason: `the stream ends at record ${result.records} but the chain's tail is record ${tail.seq} (records removed from the end, or the stream replaced)`,
+    };
   }
 
   private async drain(): Promise<void> {

@@ -65,6 +65,34 @@ describe('RedisAuditLog', () => {
       expect(result).toMatchObject({ ok: false, badLine: 2 });
     });
   });
+
+  describe('when records are cut from the end or junk is added', () => {
+    async function threeRecords() {
+      const log = new RedisAuditLog({
+        redis: redisA,
+        prefix,
+        clock: createSystemClock(),
+        simulated: true,
+      });
+      await log.appendMany([1, 2, 3].map((n) => ({ type: 'note' as const, data: { n } })));
+      return log;
+    }
+
+    it('notices the last records removed, against the chain tail', async () => {
+      const log = await threeRecords();
+      const entries = await redisA.xrange(log.streamKey, '-', '+');
+      await redisA.xdel(log.streamKey, entries.at(-1)?.[0] ?? '');
+
+      expect(await log.verify()).toMatchObject({ ok: false, records: 2, badLine: 3 });
+    });
+
+    it('notices a stream entry that is not a sealed record', async () => {
+      const log = await threeRecords();
+      await redisA.xadd(log.streamKey, '*', 'r', '');
+
+      expect(await log.verify()).toMatchObject({ ok: false, badLine: 4 });
+    });
+  });
 });
 
 describe('RedisRunStore', () => {
