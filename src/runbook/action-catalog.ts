@@ -19,6 +19,8 @@ export interface ActionInfo {
   readonly mutating: boolean;
   /** Whether it takes something away (deserves an approval); default `mutating`. */
   readonly destructive?: boolean;
+  /** The action that reverses it (`firebreak undo`), when there is one. */
+  readonly undo?: { readonly action: string };
 }
 
 /** A set of actions by id: the action registry, or a stand-in in tests. */

@@ -69,11 +69,16 @@ function resourcesOfUse(iamAction: string, args: Record<string, unknown>): reado
 export function deriveIamPolicy(
   runbooks: readonly RunbookDocument[],
   actions: ActionCatalog,
+  options: { includeUndo?: boolean } = {},
 ): IamPolicyDocument {
   const byService = new Map<string, { actions: Set<string>; resources: Set<string> }>();
   for (const runbook of runbooks) {
     for (const { step } of placeSteps(runbook)) {
-      for (const iamAction of actions.find(step.action)?.iamActions ?? []) {
+      const action = actions.find(step.action);
+      // With includeUndo, what `firebreak undo` of the step would need too.
+      const undo =
+        options.includeUndo && action?.undo ? actions.find(action.undo.action) : undefined;
+      for (const iamAction of [...(action?.iamActions ?? []), ...(undo?.iamActions ?? [])]) {
         const service = serviceOf(iamAction);
         const entry = byService.get(service) ?? { actions: new Set(), resources: new Set() };
         entry.actions.add(iamAction);

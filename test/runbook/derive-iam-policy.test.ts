@@ -47,6 +47,18 @@ describe('deriveIamPolicy', () => {
     expect(granted).toHaveLength(used.size);
   });
 
+  it('adds what undoing the steps needs only when asked (--with-undo)', () => {
+    const actions = createActionRegistry();
+    const runbooks = shippedRunbooks();
+    const plain = deriveIamPolicy(runbooks, actions).Statement.flatMap((s) => s.Action);
+    const withUndo = deriveIamPolicy(runbooks, actions, { includeUndo: true }).Statement.flatMap(
+      (s) => s.Action,
+    );
+    const restore = actions.get('aws.ec2.restoreInstanceNetwork').iamActions;
+    expect(plain).not.toContain('ec2:DeleteTags');
+    expect(withUndo).toEqual(expect.arrayContaining([...plain, ...restore]));
+  });
+
   it('is a valid policy document with one statement per service, sorted', () => {
     const policy = deriveIamPolicy(shippedRunbooks(), createActionRegistry());
     expect(policy.Version).toBe('2012-10-17');

@@ -11,7 +11,8 @@ export function registerIamPolicyCommand(program: Command, config: Config, io: C
     .command('iam-policy')
     .description('print the minimal IAM policy document for the given runbooks')
     .argument('[paths...]', 'runbook files and folders', config.runbookPaths)
-    .action((paths: string[]) => {
+    .option('--with-undo', 'also grant what firebreak undo of their steps needs')
+    .action((paths: string[], options: { withUndo?: boolean }) => {
       const actions = createActionRegistry();
       const validations = validateRunbookFiles(paths, { actions });
       const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
@@ -25,6 +26,7 @@ export function registerIamPolicyCommand(program: Command, config: Config, io: C
       const runbooks = validations
         .map((v) => v.runbook)
         .filter((r): r is RunbookDocument => r !== undefined);
-      io.out(JSON.stringify(deriveIamPolicy(runbooks, actions), null, 2));
+      const policy = deriveIamPolicy(runbooks, actions, { includeUndo: options.withUndo });
+      io.out(JSON.stringify(policy, null, 2));
     });
 }
