@@ -1,3 +1,4 @@
+import { FORBIDDEN_FUNCTIONS, JSONATA_FUNCTIONS } from './check-functions.js';
 import type { RunbookProblem } from './errors.js';
 import { findReferences } from './find-references.js';
 import type { ExpressionReference } from './find-references.js';
@@ -75,6 +76,9 @@ export function checkExpressions(
       problems.push({ ...at(offset), severity: 'error', message: text });
       continue;
     }
+    for (const call of analysis.unknownFunctions) {
+      problems.push({ ...at(call.offset), severity: 'error', message: describeCall(call.name) });
+    }
     let skipRoot: string | undefined;
     for (const reference of analysis.references) {
       if (skipRoot !== undefined && reference.root === skipRoot) {
@@ -130,4 +134,12 @@ function checkStep(reference: ExpressionReference, rules: ExpressionScopeRules) 
     return `steps.${id} has no field "${field}"; did you mean steps.${id}.outputs.${field}?`;
   }
   return undefined;
+}
+
+function describeCall(name: string): string {
+  const forbidden = FORBIDDEN_FUNCTIONS[name];
+  if (forbidden) return `$${name} may not be used in runbook expressions: ${forbidden}`;
+  const hint = closestMatch(name, [...JSONATA_FUNCTIONS]);
+  const suggestion = hint ? ` (did you mean "$${hint}"?)` : '';
+  return `unknown function "$${name}"${suggestion}; see https://docs.jsonata.org/ for the functions expressions may call`;
 }

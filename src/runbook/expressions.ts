@@ -25,6 +25,13 @@ export interface ExpressionScope {
 
 type Compiled = ReturnType<typeof jsonata>;
 
+/** Overrides of JSONata's built-ins at run time: `$eval` would evaluate data as code. */
+const RUNTIME_BINDINGS = {
+  eval: () => {
+    throw new Error('$eval may not be used in runbook expressions');
+  },
+};
+
 /**
  * Longest an expression may evaluate, in milliseconds. JSONata runs on the event loop: an
  * expression that loops would stall the worker (and its BullMQ lock renewals) for ever.
@@ -71,7 +78,7 @@ export function hasTemplate(value: unknown): boolean {
 async function evaluate(expression: string, scope: ExpressionScope, stepId?: string) {
   const compiled = compileExpression(expression, stepId);
   try {
-    return await compiled.evaluate(scope);
+    return await compiled.evaluate(scope, RUNTIME_BINDINGS);
   } catch (error) {
     throw new ExpressionError(expression, jsonataMessage(error), { stepId, cause: error });
   }

@@ -1,4 +1,6 @@
 import jsonata from 'jsonata';
+import { findUnknownFunctionCalls } from './check-functions.js';
+import type { FunctionCall } from './check-functions.js';
 
 /** A name an expression reads from its scope: `inputs.instanceId` gives root `inputs`. */
 export interface ExpressionReference {
@@ -18,6 +20,8 @@ export interface ExpressionReference {
 /** What {@link findReferences} learned about one expression. */
 export interface ExpressionAnalysis {
   readonly references: readonly ExpressionReference[];
+  /** Calls to functions JSONata does not define, or that runbooks may not use. */
+  readonly unknownFunctions: readonly FunctionCall[];
   /** The JSONata syntax error, with where it was noticed (0-based). */
   readonly syntaxError?: { readonly message: string; readonly offset: number };
 }
@@ -68,11 +72,12 @@ function analyze(expression: string): ExpressionAnalysis {
   } catch (error) {
     const detail = error as { message?: string; position?: number };
     const offset = Math.max(0, Math.min(expression.length, (detail.position ?? 1) - 1));
-    return { references: [], syntaxError: { message: String(detail.message), offset } };
+    const syntaxError = { message: String(detail.message), offset };
+    return { references: [], unknownFunctions: [], syntaxError };
   }
   const references: ExpressionReference[] = [];
   walk(ast, true, expression, references);
-  return { references };
+  return { references, unknownFunctions: findUnknownFunctionCalls(ast) };
 }
 
 function nameStart(node: AstNode, text: string): number {

@@ -48,6 +48,12 @@ describe('expression guardrails', () => {
     await expect(attempt).rejects.toThrow(/in step "facts" failed: Evaluation timeout/);
   });
 
+  it('refuses $eval at run time, so data is never evaluated', async () => {
+    await expect(resolveTemplates('${{ $eval(trigger.alarmName) }}', scope)).rejects.toThrow(
+      /\$eval may not be used/,
+    );
+  });
+
   it('still evaluates ordinary recursion', async () => {
     const counting = '${{ ($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100)) }}';
     expect(await resolveTemplates(counting, scope)).toBe(100);
