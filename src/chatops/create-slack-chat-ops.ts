@@ -226,7 +226,10 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
 
   /** Runs work after the acknowledgement, never on the request. */
   const later = (task: () => Promise<unknown>) => {
-    const promise = task()
+    // setImmediate lets requests already waiting on the socket be acknowledged first: work
+    // started at once would run its first steps (microtasks) ahead of their acks.
+    const promise = new Promise((resolve) => setImmediate(resolve))
+      .then(task)
       .then(() => undefined)
       .catch((error: unknown) =>
         logger.error('slack work failed', { error: describeError(error) }),

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import type { CliIo } from '../../src/cli/index.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    exitCode: (c) => (code = Math.max(code, c)),
+  };
+  return { io, out, err, code: () => code };
+}
+
+describe('firebreak run, in-process', () => {
+  const saved = { ...process.env };
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fb-run-'));
+    process.env['FIREBREAK_DATA_DIR'] = dataDir;
+    process.env['LOG_LEVEL'] = 'silent';
+    delete process.env['REDIS_URL'];
+  });
+
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("refuses a user who holds none of the runbook's run roles, and audits it", async () => {
+    const cli = captureIo();
+    await main(
+      ['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0', '--as', 'mallory'],
+      cli.io,
+    );
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err.join('\n')).toContain(
+      'mallory holds none of the roles that may run ec2-compromised-instance',
+    );
+    const audit = readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
+    expect(audit).toContain('"type":"request.refused"');
+    expect(audit).not.toContain('"type":"run.started"');
+  });
+
+  it('runs for a responder and stops at the approval', async () => {
+    const cli = captureIo();
+    await main(
+      ['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0', '--as', 'bob'],
+      cli.io,
+    );
+
+    const text = cli.out.join('\n');
+    expect(text).toMatch(/waits for approval of step isolate/);
+    expect(text).toContain('SIMULATED account');
+  });
+
+  it('refuses an input without "=" with a one-line error', async () => {
+    const cli = captureIo();
+    await main(
+      ['run', 'ec2-compromised-instance', 'instanceId', 'i-0123456789abcdef0', '--as', 'bob'],
+      cli.io,
+    );
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual(['error: expected key=value, got "instanceId"']);
+  });
+});
