@@ -71,7 +71,10 @@ function createAws(
  * The composition root: configuration to logger, runbooks, AWS clients (real or simulated),
  * audit log and run driver. Without REDIS_URL runs live in this process only.
  */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? createSystemClock();
   const actions = createActionRegistry();

@@ -32,7 +32,8 @@ export class FileAuditLog implements AuditSink {
   private resume(): void {
     const lines = readFileSync(this.options.path, 'utf8').split('\n');
     const result = verifyChainLines(lines);
-    if (!result.ok) throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
+    if (!result.ok)
+      throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
     this.seq = result.records;
     this.prevHash = result.lastHash;
   }
@@ -44,7 +45,12 @@ export class FileAuditLog implements AuditSink {
   /** Appends at once; file appends are synchronous so records never interleave. */
   appendSync(entry: AuditEntry): AuditRecord {
     const time = new Date(this.options.clock.now()).toISOString();
-    const link = { seq: this.seq + 1, prevHash: this.prevHash, time, simulated: this.options.simulated };
+    const link = {
+      seq: this.seq + 1,
+      prevHash: this.prevHash,
+      time,
+      simulated: this.options.simulated,
+    };
     const { record, line } = sealRecord(entry, link);
     appendFileSync(this.options.path, `${line}\n`, 'utf8');
     this.seq = record.seq;

@@ -16,7 +16,12 @@ export function verifyChainLines(lines: readonly string[]): ChainVerification {
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
     const lineNo = index + 1;
-    const bad = (reason: string): ChainVerification => ({ ok: false, records: count, badLine: lineNo, reason });
+    const bad = (reason: string): ChainVerification => ({
+      ok: false,
+      records: count,
+      badLine: lineNo,
+      reason,
+    });
     const match = /^(\{.*),"hash":"([0-9a-f]{64})"\}$/.exec(line);
     if (!match) return bad('not a sealed audit record (no trailing hash)');
     const unhashedJson = `${match[1]}}`;
@@ -27,10 +32,13 @@ export function verifyChainLines(lines: readonly string[]): ChainVerification {
       return bad('not valid JSON');
     }
     if (record.seq !== expectedSeq) {
-      return bad(`sequence number ${String(record.seq)} where ${expectedSeq} was expected (record removed or reordered)`);
+      return bad(
+        `sequence number ${String(record.seq)} where ${expectedSeq} was expected (record removed or reordered)`,
+      );
     }
     if (record.prevHash !== prevHash) return bad('prevHash does not match the record before');
-    if (hashRecordText(unhashedJson) !== match[2]) return bad('hash does not match the record (edited)');
+    if (hashRecordText(unhashedJson) !== match[2])
+      return bad('hash does not match the record (edited)');
     prevHash = match[2] as string;
     expectedSeq++;
     count++;

@@ -49,11 +49,13 @@ export class SlackRoleResolver {
 
   private async groupsOf(slackUserId: string): Promise<string[]> {
     const list = await this.userGroups();
-    return list
-      .filter((group) => group.users?.includes(slackUserId))
-      // Only the group's id: any member may create a group whose handle reads like a name in
-      // the role map ("alice"), so handles must never grant a role.
-      .map((group) => group.id);
+    return (
+      list
+        .filter((group) => group.users?.includes(slackUserId))
+        // Only the group's id: any member may create a group whose handle reads like a name in
+        // the role map ("alice"), so handles must never grant a role.
+        .map((group) => group.id)
+    );
   }
 
   private async userGroups(): Promise<readonly SlackUserGroup[]> {

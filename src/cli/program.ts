@@ -24,7 +24,9 @@ import { registerWorkerCommand } from './commands/worker-command.js';
 export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): Command {
   const config = loadConfig(env);
   const program = new Command('firebreak')
-    .description('incident-response runbooks for AWS, with approvals and a tamper-evident audit log')
+    .description(
+      'incident-response runbooks for AWS, with approvals and a tamper-evident audit log',
+    )
     .showHelpAfterError();
   registerTabletopCommand(program, config, io);
   registerAuditCommand(program, config, io);
@@ -59,4 +61,3 @@ export async function main(argv: readonly string[], io: CliIo = createProcessIo(
     throw error;
   }
 }
-

@@ -71,11 +71,17 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const awsMode = env[ENV_AWS_MODE] ?? 'simulated';
   if (awsMode !== 'simulated' && awsMode !== 'real') {
-    throw new FirebreakError('CONFIG_INVALID', `${ENV_AWS_MODE} must be "simulated" or "real", got "${awsMode}"`);
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `${ENV_AWS_MODE} must be "simulated" or "real", got "${awsMode}"`,
+    );
   }
   const port = Number(env[ENV_PORT] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new FirebreakError('CONFIG_INVALID', `${ENV_PORT} must be a port number, got "${env[ENV_PORT]}"`);
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `${ENV_PORT} must be a port number, got "${env[ENV_PORT]}"`,
+    );
   }
   const dataDir = env[ENV_DATA_DIR] ?? 'data';
   return Object.freeze({
@@ -97,7 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
   const command = env[ENV_SLACK_COMMAND] || '/ir';
   if (!/^\/[a-z0-9_-]{1,31}$/.test(command)) {
-    throw new FirebreakError('CONFIG_INVALID', `${ENV_SLACK_COMMAND} must look like /ir, got "${command}"`);
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `${ENV_SLACK_COMMAND} must look like /ir, got "${command}"`,
+    );
   }
   return {
     signingSecret: env[ENV_SLACK_SIGNING_SECRET] || undefined,

@@ -12,7 +12,12 @@ const THROTTLING_CODES = new Set([
   'SlowDown',
 ]);
 
-const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'ECONNRESET']);
+const TRANSIENT_CODES = new Set([
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'ECONNRESET',
+]);
 
 /** Codes AWS answers when the caller's policy does not allow the action. */
 const ACCESS_DENIED_CODES = new Set([
@@ -34,7 +39,10 @@ export interface FailedAwsCall {
  * it says, else the failed call's service prefix and operation, which is the IAM action for
  * every service firebreak calls.
  */
-export function deniedIamAction(message: string, call: FailedAwsCall | undefined): string | undefined {
+export function deniedIamAction(
+  message: string,
+  call: FailedAwsCall | undefined,
+): string | undefined {
   const named = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
   return named ?? (call === undefined ? undefined : `${call.service}:${call.operation}`);
 }
@@ -55,7 +63,8 @@ export function classifyError(error: unknown, failedCall?: FailedAwsCall): StepE
   if (error instanceof FirebreakError) return { code: error.code, message, kind: 'firebreak' };
   const sdk = (error ?? {}) as SdkErrorShape;
   const code = sdk.name && sdk.name !== 'Error' ? sdk.name : 'STEP_ERROR';
-  if (sdk.$retryable?.throttling || THROTTLING_CODES.has(code)) return { code, message, kind: 'throttled' };
+  if (sdk.$retryable?.throttling || THROTTLING_CODES.has(code))
+    return { code, message, kind: 'throttled' };
   if (TRANSIENT_CODES.has(code)) return { code, message, kind: 'transient' };
   if (ACCESS_DENIED_CODES.has(code)) {
     const action = deniedIamAction(message, failedCall) ?? 'an IAM action';

@@ -50,10 +50,14 @@ export class InProcessDriver implements RunDriver {
     const runbook = request.runbook ?? this.options.catalog.get(request.runbookId);
     const runId = request.runId ?? this.nextRunId();
     if (this.runs.has(runId)) throw new FirebreakError('RUN_EXISTS', `run ${runId} already exists`);
-    const initial = createRunState(runbook, { ...request, runId }, {
-      nowMs: this.options.clock.now(),
-      simulated: this.options.aws.simulated,
-    });
+    const initial = createRunState(
+      runbook,
+      { ...request, runId },
+      {
+        nowMs: this.options.clock.now(),
+        simulated: this.options.aws.simulated,
+      },
+    );
     return this.serialize(runId, () => this.commit(startRun(initial)));
   }
 
@@ -62,7 +66,12 @@ export class InProcessDriver implements RunDriver {
   }
 
   async abort(runId: string, by: string, reason: string): Promise<ControlOutcome> {
-    return this.control(runId, { type: 'abort_requested', atMs: this.options.clock.now(), by, reason });
+    return this.control(runId, {
+      type: 'abort_requested',
+      atMs: this.options.clock.now(),
+      by,
+      reason,
+    });
   }
 
   async getRun(runId: string): Promise<RunState | undefined> {
@@ -85,7 +94,10 @@ export class InProcessDriver implements RunDriver {
 
   private async control(runId: string, event: EngineEvent): Promise<ControlOutcome> {
     if (!this.runs.has(runId)) {
-      return { accepted: false, refusal: { code: 'APPROVAL_NOT_PENDING', message: `no run ${runId}` } };
+      return {
+        accepted: false,
+        refusal: { code: 'APPROVAL_NOT_PENDING', message: `no run ${runId}` },
+      };
     }
     return this.serialize(runId, async () => {
       const transition = applyEvent(this.current(runId), event);
@@ -105,7 +117,10 @@ export class InProcessDriver implements RunDriver {
   private serialize<T>(runId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.chains.get(runId) ?? Promise.resolve();
     const next = previous.then(work, work);
-    this.chains.set(runId, next.catch(() => undefined));
+    this.chains.set(
+      runId,
+      next.catch(() => undefined),
+    );
     this.track(next);
     return next;
   }
@@ -133,24 +148,37 @@ export class InProcessDriver implements RunDriver {
       case 'run_step': {
         const runbook = state.inlineRunbook ?? this.options.catalog.get(state.runbookId);
         const deps = { ...this.options, logger: log };
-        const result = runStep(state, runbook, command, deps).then((event) => this.feed(runId, event));
+        const result = runStep(state, runbook, command, deps).then((event) =>
+          this.feed(runId, event),
+        );
         this.track(result);
         return;
       }
       case 'schedule_deadline':
         this.options.clock.setTimer(command.atMs, () => {
-          const event = { type: 'deadline_reached' as const, stepId: command.stepId, atMs: this.options.clock.now() };
+          const event = {
+            type: 'deadline_reached' as const,
+            stepId: command.stepId,
+            atMs: this.options.clock.now(),
+          };
           this.track(this.feed(runId, event));
         });
         return;
       case 'schedule_retry':
         this.options.clock.setTimer(command.atMs, () => {
-          const event = { type: 'retry_due' as const, stepId: command.stepId, atMs: this.options.clock.now() };
+          const event = {
+            type: 'retry_due' as const,
+            stepId: command.stepId,
+            atMs: this.options.clock.now(),
+          };
           this.track(this.feed(runId, event));
         });
         return;
       case 'request_approval':
-        log.info('approval requested', { stepId: command.stepId, deadlineAtMs: command.deadlineAtMs });
+        log.info('approval requested', {
+          stepId: command.stepId,
+          deadlineAtMs: command.deadlineAtMs,
+        });
         return;
       case 'run_finished':
         log.info('run finished', { status: command.status });

@@ -57,7 +57,10 @@ export function hasErrors(validations: readonly RunbookValidation[]): boolean {
  * Validates the runbooks a process is about to serve and refuses them all, listing every
  * error with its position, when any has one: a mistake must surface at start, not mid-run.
  */
-export function assertRunbooksValid(paths: readonly string[], options: ValidateRunbookOptions): void {
+export function assertRunbooksValid(
+  paths: readonly string[],
+  options: ValidateRunbookOptions,
+): void {
   const validations = validateRunbookFiles(paths, options);
   const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new RunbookInvalidError(errors);

@@ -48,9 +48,7 @@ export const exerciseSchema = z.strictObject({
   injects: z.array(injectSchema).min(1),
   /** How long to keep the clock running after the last inject, for deadlines. */
   runFor: offset.default('1h'),
-  expect: z
-    .array(z.strictObject({ name: z.string(), that: z.string() }))
-    .default([]),
+  expect: z.array(z.strictObject({ name: z.string(), that: z.string() })).default([]),
 });
 
 export type Exercise = z.output<typeof exerciseSchema>;

@@ -42,7 +42,11 @@ function describeRecord(record: AuditRecord): string {
 /** The report as text: a timeline of what happened, then each expectation. */
 export function formatReport(report: ExerciseReport): string {
   const startMs = Date.parse(report.startTime);
-  const lines = [`Exercise ${report.exercise}: ${report.title}`, 'SIMULATED account: nothing real was changed.', ''];
+  const lines = [
+    `Exercise ${report.exercise}: ${report.title}`,
+    'SIMULATED account: nothing real was changed.',
+    '',
+  ];
   for (const record of report.audit) {
     const offset = formatOffsetMs(Date.parse(record.time) - startMs);
     lines.push(`${offset}  ${record.type.padEnd(18)} ${describeRecord(record)}`);
@@ -52,6 +56,9 @@ export function formatReport(report: ExerciseReport): string {
     lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.name}${e.error ? ` (${e.error})` : ''}`);
   }
   const passed = report.expectations.filter((e) => e.passed).length;
-  lines.push('', `${passed} of ${report.expectations.length} expectations held: ${report.passed ? 'PASSED' : 'FAILED'}`);
+  lines.push(
+    '',
+    `${passed} of ${report.expectations.length} expectations held: ${report.passed ? 'PASSED' : 'FAILED'}`,
+  );
   return lines.join('\n');
 }

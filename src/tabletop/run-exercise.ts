@@ -7,8 +7,20 @@ import { MemoryAuditLog } from '../audit/index.js';
 import { createAwsClients, SimulatedAccount } from '../aws/index.js';
 import type { RunState } from '../engine/index.js';
 import { InProcessDriver } from '../queue/index.js';
-import { compileExpression, parseYamlWithPositions, problemsFromIssues, RunbookCatalog, RunbookInvalidError } from '../runbook/index.js';
-import { createSequentialIds, createSilentLogger, FirebreakError, parseDurationMs, VirtualClock } from '../shared/index.js';
+import {
+  compileExpression,
+  parseYamlWithPositions,
+  problemsFromIssues,
+  RunbookCatalog,
+  RunbookInvalidError,
+} from '../runbook/index.js';
+import {
+  createSequentialIds,
+  createSilentLogger,
+  FirebreakError,
+  parseDurationMs,
+  VirtualClock,
+} from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import { parseSnsEnvelope, parseTriggerMessage } from '../triggers/index.js';
 import { matchTriggerRules } from '../triggers/match-trigger-rules.js';
@@ -50,13 +62,16 @@ export function loadExercise(file: string): Exercise {
   const { data, source, problems } = parseYamlWithPositions(file, readFileSync(file, 'utf8'));
   if (problems.length > 0) throw new RunbookInvalidError(problems);
   const result = exerciseSchema.safeParse(data);
-  if (!result.success) throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
+  if (!result.success)
+    throw new RunbookInvalidError(problemsFromIssues(source, result.error.issues));
   for (const [index, expectation] of result.data.expect.entries()) {
     try {
       compileExpression(expectation.that);
     } catch (error) {
       const at = source.positionOf(['expect', index, 'that']);
-      throw new RunbookInvalidError([{ ...at, severity: 'error', message: (error as Error).message }]);
+      throw new RunbookInvalidError([
+        { ...at, severity: 'error', message: (error as Error).message },
+      ]);
     }
   }
   return result.data;
@@ -76,7 +91,10 @@ function teeAudit(memory: MemoryAuditLog, outer: AuditSink | undefined): AuditSi
  * Replays an exercise on a virtual clock against a fresh simulated account: each inject at its
  * offset, timers (approval deadlines) firing as time passes, then checks the expectations.
  */
-export async function runExercise(file: string, options: RunExerciseOptions = {}): Promise<ExerciseReport> {
+export async function runExercise(
+  file: string,
+  options: RunExerciseOptions = {},
+): Promise<ExerciseReport> {
   const exercise = loadExercise(file);
   const base = dirname(resolve(file));
   const startMs = Date.parse(exercise.startTime);
@@ -96,7 +114,9 @@ export async function runExercise(file: string, options: RunExerciseOptions = {}
     createRunId: createSequentialIds('run'),
   });
 
-  const injects = [...exercise.injects].sort((a, b) => parseDurationMs(a.at) - parseDurationMs(b.at));
+  const injects = [...exercise.injects].sort(
+    (a, b) => parseDurationMs(a.at) - parseDurationMs(b.at),
+  );
   for (const inject of injects) {
     clock.advanceTo(startMs + parseDurationMs(inject.at));
     await driver.idle();
@@ -104,7 +124,11 @@ export async function runExercise(file: string, options: RunExerciseOptions = {}
     await driver.idle();
   }
   const endMs = clock.now() + parseDurationMs(exercise.runFor);
-  for (let next = clock.nextTimerAt(); next !== undefined && next <= endMs; next = clock.nextTimerAt()) {
+  for (
+    let next = clock.nextTimerAt();
+    next !== undefined && next <= endMs;
+    next = clock.nextTimerAt()
+  ) {
     clock.advanceTo(next);
     await driver.idle();
   }
@@ -201,13 +225,22 @@ async function deliverSns(path: string, context: InjectContext): Promise<void> {
         runbookId: match.runbookId,
         inputs: match.inputs,
         requester: 'sns',
-        trigger: { source: 'tabletop', event, messageId: envelope.MessageId, incidentKey: match.incidentKey },
+        trigger: {
+          source: 'tabletop',
+          event,
+          messageId: envelope.MessageId,
+          incidentKey: match.incidentKey,
+        },
       });
     } catch (error) {
       await context.audit.append({
         type: 'trigger.refused',
         actor: 'sns',
-        data: { runbook: match.runbookId, code: (error as FirebreakError).code, reason: (error as Error).message },
+        data: {
+          runbook: match.runbookId,
+          code: (error as FirebreakError).code,
+          reason: (error as Error).message,
+        },
       });
     }
   }

@@ -30,7 +30,11 @@ describe('audit hash chain', () => {
   it('names the record after a removed one', () => {
     const lines = linesOf(writeLog());
     lines.splice(1, 1);
-    expect(verifyChainLines(lines)).toMatchObject({ ok: false, badLine: 2, reason: expect.stringMatching(/sequence/) });
+    expect(verifyChainLines(lines)).toMatchObject({
+      ok: false,
+      badLine: 2,
+      reason: expect.stringMatching(/sequence/),
+    });
   });
 
   it('detects reordered records', () => {

@@ -16,7 +16,9 @@ function resolverWith(groups: { id: string; handle?: string; users: string[] }[]
 
 describe('SlackRoleResolver', () => {
   it('grants the roles of a user group listed by its id', async () => {
-    const resolver = resolverWith([{ id: 'S0IRLEADS1', handle: 'ir-leads', users: ['U0MEMBER01'] }]);
+    const resolver = resolverWith([
+      { id: 'S0IRLEADS1', handle: 'ir-leads', users: ['U0MEMBER01'] },
+    ]);
     expect(await resolver.rolesOf('U0MEMBER01')).toEqual(['ir-lead']);
   });
 

@@ -57,9 +57,15 @@ describe('firebreak tabletop and audit verify', () => {
       .replace('that: $count(runs) = 1 and', 'that: $count(runs) = 2 and');
     writeFileSync(join(dir, 'x.yaml'), exercise);
     const cli = captureIo();
-    await main(['tabletop', join(dir, 'x.yaml'), '--json', '--audit-log', join(dir, 'a.jsonl')], cli.io);
+    await main(
+      ['tabletop', join(dir, 'x.yaml'), '--json', '--audit-log', join(dir, 'a.jsonl')],
+      cli.io,
+    );
     expect(cli.code()).toBe(1);
-    const report = JSON.parse(cli.out.join('\n')) as { passed: boolean; expectations: { passed: boolean }[] };
+    const report = JSON.parse(cli.out.join('\n')) as {
+      passed: boolean;
+      expectations: { passed: boolean }[];
+    };
     expect(report.passed).toBe(false);
     expect(report.expectations.filter((e) => !e.passed)).toHaveLength(1);
   });

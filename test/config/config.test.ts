@@ -12,7 +12,11 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.awsMode).toBe('simulated');
     expect(config.redisUrl).toBeUndefined();
-    expect(config.assumeRole).toEqual({ byAccount: {}, defaultRoleArn: undefined, externalId: undefined });
+    expect(config.assumeRole).toEqual({
+      byAccount: {},
+      defaultRoleArn: undefined,
+      externalId: undefined,
+    });
   });
 
   it('reads roles to assume per account for cross-account response', () => {

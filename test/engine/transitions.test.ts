@@ -26,7 +26,13 @@ phases:
 function start(): Transition {
   const state = createRunState(
     RUNBOOK,
-    { runId: 'run-1', runbookId: 'demo', inputs: { target: 'x' }, requester: 'U-REQ', trigger: { source: 'cli' } },
+    {
+      runId: 'run-1',
+      runbookId: 'demo',
+      inputs: { target: 'x' },
+      requester: 'U-REQ',
+      trigger: { source: 'cli' },
+    },
     { nowMs: 1000, simulated: true },
   );
   return startRun(state);
@@ -34,8 +40,18 @@ function start(): Transition {
 
 function atApproval(): RunState {
   let state = start().state;
-  state = applyEvent(state, { type: 'step_succeeded', stepId: 'look', atMs: 2000, outputs: {} }).state;
-  return applyEvent(state, { type: 'approval_needed', stepId: 'cut', atMs: 3000, preview: { p: 1 } }).state;
+  state = applyEvent(state, {
+    type: 'step_succeeded',
+    stepId: 'look',
+    atMs: 2000,
+    outputs: {},
+  }).state;
+  return applyEvent(state, {
+    type: 'approval_needed',
+    stepId: 'cut',
+    atMs: 3000,
+    preview: { p: 1 },
+  }).state;
 }
 
 const approve = (by: string, atMs = 4000, roles = ['ir-lead']) =>
@@ -62,7 +78,9 @@ describe('run state machine', () => {
     expect(twice.refusal?.code).toBe('APPROVAL_DUPLICATE');
     expect(twice.state.status).toBe('awaiting_approval');
     const second = applyEvent(state, approve('U-B', 4200));
-    expect(second.commands).toEqual([{ type: 'run_step', stepId: 'cut', attempt: 1, approved: true }]);
+    expect(second.commands).toEqual([
+      { type: 'run_step', stepId: 'cut', attempt: 1, approved: true },
+    ]);
     expect(second.state.status).toBe('running');
   });
 
@@ -103,16 +121,30 @@ describe('run state machine', () => {
       error: { code: 'InvalidInstanceID.NotFound', message: 'no such instance' },
     });
     expect(t.state.status).toBe('failed');
-    expect(t.state.failure).toEqual({ stepId: 'look', code: 'InvalidInstanceID.NotFound', message: 'no such instance' });
+    expect(t.state.failure).toEqual({
+      stepId: 'look',
+      code: 'InvalidInstanceID.NotFound',
+      message: 'no such instance',
+    });
   });
 
   it('ignores a stale result for a step not in hand', () => {
-    const t = applyEvent(start().state, { type: 'step_succeeded', stepId: 'tell', atMs: 1, outputs: {} });
+    const t = applyEvent(start().state, {
+      type: 'step_succeeded',
+      stepId: 'tell',
+      atMs: 1,
+      outputs: {},
+    });
     expect(t.refusal?.code).toBe('STEP_NOT_IN_HAND');
   });
 
   it('aborts with who and why', () => {
-    const t = applyEvent(atApproval(), { type: 'abort_requested', atMs: 5000, by: 'U-L', reason: 'false positive' });
+    const t = applyEvent(atApproval(), {
+      type: 'abort_requested',
+      atMs: 5000,
+      by: 'U-L',
+      reason: 'false positive',
+    });
     expect(t.state.status).toBe('aborted');
     expect(t.state.abort).toEqual({ by: 'U-L', reason: 'false positive', atMs: 5000 });
     expect(applyEvent(t.state, approve('U-A')).refusal?.code).toBe('RUN_FINISHED');
@@ -122,8 +154,18 @@ describe('run state machine', () => {
     let state = atApproval();
     state = applyEvent(state, approve('U-A')).state;
     state = applyEvent(state, approve('U-B')).state;
-    state = applyEvent(state, { type: 'step_succeeded', stepId: 'cut', atMs: 6000, outputs: {} }).state;
-    const t = applyEvent(state, { type: 'step_succeeded', stepId: 'tell', atMs: 7000, outputs: {} });
+    state = applyEvent(state, {
+      type: 'step_succeeded',
+      stepId: 'cut',
+      atMs: 6000,
+      outputs: {},
+    }).state;
+    const t = applyEvent(state, {
+      type: 'step_succeeded',
+      stepId: 'tell',
+      atMs: 7000,
+      outputs: {},
+    });
     expect(t.state.status).toBe('succeeded');
     expect(t.commands.at(-1)).toEqual({ type: 'run_finished', status: 'succeeded' });
   });
@@ -140,7 +182,13 @@ phases:
     - { id: after, action: note, with: { text: y } }
 `,
     ).runbook;
-    const request = { runId: 'run-2', runbookId: 'c', inputs: {}, requester: 'U', trigger: { source: 'cli' as const } };
+    const request = {
+      runId: 'run-2',
+      runbookId: 'c',
+      inputs: {},
+      requester: 'U',
+      trigger: { source: 'cli' as const },
+    };
     let state = startRun(createRunState(runbook, request, { nowMs: 0, simulated: true })).state;
     const error = { code: 'AccessDenied', message: 'no' };
     state = applyEvent(state, { type: 'step_failed', stepId: 'check', atMs: 1, error }).state;

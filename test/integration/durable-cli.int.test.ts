@@ -129,7 +129,9 @@ describe('firebreak CLI on the durable queue', () => {
     const verified = await firebreak(env, 'audit', 'verify');
 
     expect(verified.exitCode).toBe(0);
-    expect(verified.out).toMatch(new RegExp(`^redis ${prefix}:audit: OK, \\d+ records, chain intact`));
+    expect(verified.out).toMatch(
+      new RegExp(`^redis ${prefix}:audit: OK, \\d+ records, chain intact`),
+    );
   });
 
   describe('without REDIS_URL', () => {

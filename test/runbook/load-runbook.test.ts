@@ -80,4 +80,3 @@ describe('parseRunbook', () => {
     expect(problem?.message).toMatch(/^YAML: Excessive alias count/);
   });
 });
-

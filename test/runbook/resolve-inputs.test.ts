@@ -24,7 +24,8 @@ describe('resolveInputs', () => {
 
   it('refuses names every JavaScript object inherits as unknown inputs', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
-      const attempt = () => resolveInputs(runbook, { instanceId: 'i-0123456789abcdef0', [name]: 'x' });
+      const attempt = () =>
+        resolveInputs(runbook, { instanceId: 'i-0123456789abcdef0', [name]: 'x' });
       expect(attempt).toThrow(RunInputError);
       expect(attempt).toThrow(`unknown input "${name}"`);
     }

@@ -12,7 +12,10 @@ const shipped = join(repo, 'exercises', 'ec2-crypto-mining.yaml');
 const corpus = resolve(repo, '..', 'shared', 'corpus');
 const INSTANCE = 'i-00aa97663294ffbbd';
 
-type ExerciseDoc = Record<string, unknown> & { injects: Record<string, unknown>[]; expect: unknown[] };
+type ExerciseDoc = Record<string, unknown> & {
+  injects: Record<string, unknown>[];
+  expect: unknown[];
+};
 
 /** A copy of the shipped exercise in a temp dir, changed by `edit`. */
 function variant(edit: (doc: ExerciseDoc, dir: string) => void): string {
@@ -66,8 +69,9 @@ describe('tabletop exercise ec2-crypto-mining', () => {
     const run = report.runs[0];
     expect(run?.status).toBe('succeeded');
     expect(run?.inputs['instanceId']).toBe(INSTANCE);
-    const quarantine = (run?.steps.find((s) => s.id === 'isolate')?.outputs as { quarantineGroupId: string })
-      .quarantineGroupId;
+    const quarantine = (
+      run?.steps.find((s) => s.id === 'isolate')?.outputs as { quarantineGroupId: string }
+    ).quarantineGroupId;
     const enis = interfacesOf(report.account);
     expect(enis).toHaveLength(2);
     for (const eni of enis) expect(eni.groupIds).toEqual([quarantine]);
@@ -88,7 +92,13 @@ describe('tabletop exercise ec2-crypto-mining', () => {
   it('starts nothing for a finding below the severity floor', async () => {
     const file = variant((doc, dir) => {
       doc.injects = [
-        { at: '0s', sns: envelopeFor(dir, 'guardduty/eventbridge.guardduty-finding.Backdoor-EC2-Spambot.sample.json') },
+        {
+          at: '0s',
+          sns: envelopeFor(
+            dir,
+            'guardduty/eventbridge.guardduty-finding.Backdoor-EC2-Spambot.sample.json',
+          ),
+        },
       ];
       doc.expect = [];
     });
@@ -99,19 +109,27 @@ describe('tabletop exercise ec2-crypto-mining', () => {
 
   it('leaves the instance untouched when the approval is denied', async () => {
     const file = variant((doc) => {
-      doc.injects[1] = { at: '4m', deny: { step: 'isolate', by: 'alice', reason: 'production database' } };
+      doc.injects[1] = {
+        at: '4m',
+        deny: { step: 'isolate', by: 'alice', reason: 'production database' },
+      };
       doc.expect = [];
     });
     const report = await runExercise(file);
 
     expect(report.runs[0]?.status).toBe('denied');
     expect(report.runs[0]?.steps.find((s) => s.id === 'notify')?.status).toBe('cancelled');
-    const groups = interfacesOf(report.account).map((eni) => [eni.networkInterfaceId, eni.groupIds]);
+    const groups = interfacesOf(report.account).map((eni) => [
+      eni.networkInterfaceId,
+      eni.groupIds,
+    ]);
     expect(groups).toEqual([
       ['eni-0b2a816e2859d3b70', ['sg-2f266b2f']],
       ['eni-0c3d5e7f9a1b2c3d4', ['sg-2f266b2f', 'sg-0a1b2c3d4e5f60718']],
     ]);
-    const calls = report.audit.filter((r) => r.type === 'aws.call').map((r) => r.data?.['operation']);
+    const calls = report.audit
+      .filter((r) => r.type === 'aws.call')
+      .map((r) => r.data?.['operation']);
     expect(calls).not.toContain('ModifyNetworkInterfaceAttribute');
     expect(calls).not.toContain('CreateSecurityGroup');
   });

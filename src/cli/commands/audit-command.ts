@@ -11,7 +11,10 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
   audit
     .command('verify')
     .description('verify the hash chain; names the first bad record and exits 1 when broken')
-    .argument('[file]', 'audit log (JSON Lines); default: the Redis chain with REDIS_URL, else the local log')
+    .argument(
+      '[file]',
+      'audit log (JSON Lines); default: the Redis chain with REDIS_URL, else the local log',
+    )
     .action(async (given: string | undefined) => {
       if (given === undefined && config.redisUrl) return verifyRedisAuditChain(config, io);
       const file = given ?? config.auditLogPath;
@@ -25,11 +28,15 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
       }
       const result = verifyChainLines(text.split('\n'));
       if (result.ok) {
-        io.out(`${file}: OK, ${result.records} records, chain intact (last hash ${result.lastHash.slice(0, 16)}…)`);
+        io.out(
+          `${file}: OK, ${result.records} records, chain intact (last hash ${result.lastHash.slice(0, 16)}…)`,
+        );
         return;
       }
       io.err(`${file}:${result.badLine}: audit chain broken: ${result.reason}`);
-      io.err(`${result.records} records before line ${result.badLine} verify; nothing from it on can be trusted.`);
+      io.err(
+        `${result.records} records before line ${result.badLine} verify; nothing from it on can be trusted.`,
+      );
       io.exitCode(1);
     });
 }

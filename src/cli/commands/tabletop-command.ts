@@ -14,13 +14,19 @@ export function registerTabletopCommand(program: Command, config: Config, io: Cl
     .option('--json', 'print the report as JSON')
     .option('--audit-log <file>', 'audit log to append to', config.auditLogPath)
     .action(async (file: string, options: { json?: boolean; auditLog: string }) => {
-      const audit = new FileAuditLog({ path: options.auditLog, clock: createSystemClock(), simulated: true });
+      const audit = new FileAuditLog({
+        path: options.auditLog,
+        clock: createSystemClock(),
+        simulated: true,
+      });
       const report = await runExercise(file, { audit });
       if (options.json) {
         io.out(JSON.stringify({ ...report, auditLog: options.auditLog }, null, 2));
       } else {
         io.out(formatReport(report));
-        io.out(`\nAudit log: ${options.auditLog} (check it with: firebreak audit verify ${options.auditLog})`);
+        io.out(
+          `\nAudit log: ${options.auditLog} (check it with: firebreak audit verify ${options.auditLog})`,
+        );
       }
       if (!report.passed) io.exitCode(1);
     });
