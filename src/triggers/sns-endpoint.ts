@@ -14,6 +14,9 @@ import type { SnsSignatureVerifier } from './verify-sns-signature.js';
 
 /** Default for {@link SnsDeliveryHandlerOptions.maxBodyBytes}: SNS's own message limit. */
 export const DEFAULT_SNS_MAX_BODY_BYTES = 256 * 1024;
+/** How far in the future a message Timestamp may be (clock skew), in milliseconds. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 /** Default for {@link SnsDeliveryHandlerOptions.maxMessageAgeMs}. */
 export const DEFAULT_SNS_MAX_MESSAGE_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -106,10 +109,13 @@ export type SnsDeliveryHandler = (request: SnsDeliveryRequest) => Promise<SnsDel
 
 function toTopicMatcher(patterns: readonly string[]): (topicArn: string) => boolean {
   const regexes = patterns.map((pattern) => {
+    if (pattern === '*') return /^/; // every topic, on purpose
     const source = pattern
       .split('*')
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
+      // `*` stays inside one ARN field: `arn:aws:sns:*:111122223333:ir-*` must not let a
+      // longer ARN smuggle another account id past it.
+      .join('[^:]*');
     return new RegExp(`^${source}$`);
   });
   return (topicArn) => regexes.some((regex) => regex.test(topicArn));
@@ -161,8 +167,9 @@ async function checkDelivery(config: HandlerConfig, envelope: SnsEnvelope): Prom
   }
 
   const ageMs = config.now() - Date.parse(envelope.Timestamp);
-  if (!(ageMs <= config.maxMessageAgeMs)) {
-    const detail = `message Timestamp ${envelope.Timestamp} is older than ${config.maxMessageAgeMs} ms or unreadable`;
+  // A little clock skew is fine; a Timestamp from the future is not (replayable for longer).
+  if (!(ageMs <= config.maxMessageAgeMs && ageMs >= -MAX_CLOCK_SKEW_MS)) {
+    const detail = `message Timestamp ${envelope.Timestamp} is older than ${config.maxMessageAgeMs} ms, in the future, or unreadable`;
     throw new Refusal(403, 'stale', { code: 'SNS_MESSAGE_STALE', ...ids, detail });
   }
 

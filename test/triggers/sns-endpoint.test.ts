@@ -306,6 +306,15 @@ describe('createSnsDeliveryHandler', () => {
       expect(harness.notifications).toEqual([]);
     });
 
+    it('keeps * inside one ARN field', async () => {
+      // With a * that crossed ':', this would let any account's test-sre-bot topic in.
+      const harness = createHarness({ allowedTopicArns: ['arn:aws:sns:*:test-sre-bot'] });
+
+      const response = await harness.handle(deliver(ALARM_FILE));
+
+      expect(response).toMatchObject({ status: 403, code: 'SNS_TOPIC_NOT_ALLOWED' });
+    });
+
     it('treats allow-list globs as literal apart from *', async () => {
       const harness = createHarness({
         allowedTopicArns: ['arn:aws:sns:ca.central.1:017790921725:test-sre-bot'],
@@ -385,6 +394,14 @@ describe('createSnsDeliveryHandler', () => {
 
       expect(response).toMatchObject({ status: 403, outcome: 'stale', code: 'SNS_MESSAGE_STALE' });
       expect(harness.fetchCertificate.requests).toEqual([]);
+    });
+
+    it('answers 403 for a validly signed message dated in the future', async () => {
+      const harness = createHarness({ clock: { now: () => ALARM_TIME_MS - 60 * 60 * 1000 } });
+
+      const response = await harness.handle(deliver(ALARM_FILE));
+
+      expect(response).toMatchObject({ status: 403, outcome: 'stale', code: 'SNS_MESSAGE_STALE' });
     });
 
     it('still refuses when auditing the refusal fails', async () => {
