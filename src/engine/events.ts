@@ -16,6 +16,8 @@ export type EngineEvent =
       roles: readonly string[];
       decision: 'approve' | 'deny';
       reason?: string;
+      /** Where the decision came from (CLI: the OS user and host behind the claimed name). */
+      origin?: Readonly<Record<string, string>>;
     }
   | { type: 'deadline_reached'; stepId: string; atMs: number }
   /** A retry's wait is over (the driver's timer from `schedule_retry` fired). */

@@ -11,6 +11,8 @@ export interface DecisionRequest {
   readonly roles: readonly string[];
   readonly decision: 'approve' | 'deny';
   readonly reason?: string;
+  /** Where the decision came from, for the audit log (e.g. `{ source: 'cli', osUser, host }`). */
+  readonly origin?: Readonly<Record<string, string>>;
 }
 
 /** What became of a decision or an abort. */
@@ -46,5 +48,6 @@ export function toDecisionEvent(request: DecisionRequest, atMs: number): EngineE
     roles: request.roles,
     decision: request.decision,
     reason: request.reason,
+    origin: request.origin,
   };
 }

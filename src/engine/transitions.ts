@@ -271,7 +271,7 @@ function onDecision(
       runId: state.runId,
       stepId: event.stepId,
       actor: event.by,
-      data: { code: r.code, reason: r.message, decision: event.decision },
+      data: { code: r.code, reason: r.message, decision: event.decision, origin: event.origin },
     });
   }
   const decision = {
@@ -287,7 +287,12 @@ function onDecision(
     runId: state.runId,
     stepId: step.id,
     actor: event.by,
-    data: { decision: event.decision, reason: event.reason, roles: event.roles },
+    data: {
+      decision: event.decision,
+      reason: event.reason,
+      roles: event.roles,
+      origin: event.origin,
+    },
   });
 
   if (event.decision === 'deny') {

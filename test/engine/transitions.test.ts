@@ -197,4 +197,12 @@ phases:
     expect(t.state.status).toBe('succeeded');
     expect(t.state.steps[0]?.status).toBe('failed');
   });
+
+  it('records where a decision came from, next to the claimed name', () => {
+    const origin = { source: 'cli', osUser: 'root', host: 'bastion-1' };
+    const accepted = applyEvent(atApproval(), { ...approve('U-A'), origin });
+    expect(accepted.audit[0]).toMatchObject({ type: 'approval.decided', data: { origin } });
+    const refused = applyEvent(atApproval(), { ...approve('U-REQ'), origin });
+    expect(refused.audit[0]).toMatchObject({ type: 'approval.refused', data: { origin } });
+  });
 });

@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
@@ -34,6 +35,8 @@ export function registerApproveCommand(program: Command, config: Config, io: Cli
         roles,
         decision,
         reason: options.reason,
+        // The name after --as is claimed, not proven: record who is really at the keyboard.
+        origin: { source: 'cli', osUser: userInfo().username, host: hostname() },
       });
       if (outcome.accepted) {
         io.out(
