@@ -14,6 +14,7 @@ export const ENV_ROLES_FILE = 'FIREBREAK_ROLES';
 export const ENV_ROLE_ARN = 'FIREBREAK_ROLE_ARN';
 export const ENV_ACCOUNT_ROLES = 'FIREBREAK_ACCOUNT_ROLES';
 export const ENV_ROLE_EXTERNAL_ID = 'FIREBREAK_ROLE_EXTERNAL_ID';
+export const ENV_RUNBOOK_ROLES = 'FIREBREAK_RUNBOOK_ROLES';
 export const ENV_SLACK_SIGNING_SECRET = 'SLACK_SIGNING_SECRET';
 export const ENV_SLACK_BOT_TOKEN = 'SLACK_BOT_TOKEN';
 export const ENV_SLACK_APP_TOKEN = 'SLACK_APP_TOKEN';
@@ -43,6 +44,8 @@ export interface AssumeRoleConfig {
   readonly defaultRoleArn?: string;
   /** Role by 12-digit account id (a run's `accountId` input). */
   readonly byAccount: Readonly<Record<string, string>>;
+  /** Role by runbook name; wins over the account's. */
+  readonly byRunbook: Readonly<Record<string, string>>;
   /** `sts:ExternalId` the roles' trust policies ask for. */
   readonly externalId?: string;
 }
@@ -127,23 +130,34 @@ function checkRoleArn(name: string, arn: string): string {
   return arn;
 }
 
-/** `FIREBREAK_ACCOUNT_ROLES=111122223333=arn:aws:iam::111122223333:role/firebreak,...` */
-function loadAssumeRoleConfig(env: NodeJS.ProcessEnv): AssumeRoleConfig {
-  const byAccount: Record<string, string> = {};
-  for (const pair of (env[ENV_ACCOUNT_ROLES] ?? '').split(',').filter(Boolean)) {
-    const [account, arn] = pair.split('=', 2).map((part) => part.trim());
-    if (!account || !/^\d{12}$/.test(account) || !arn) {
+/** `NAME=key=roleArn,key=roleArn`, each key checked by `keyPattern`. */
+function loadRolePairs(env: NodeJS.ProcessEnv, name: string, key: string, keyPattern: RegExp) {
+  const roles: Record<string, string> = {};
+  for (const pair of (env[name] ?? '').split(',').filter(Boolean)) {
+    const [left, arn] = pair.split('=', 2).map((part) => part.trim());
+    if (!left || !keyPattern.test(left) || !arn) {
       throw new FirebreakError(
         'CONFIG_INVALID',
-        `${ENV_ACCOUNT_ROLES}: expected account=roleArn pairs separated by commas, got "${pair}"`,
+        `${name}: expected ${key}=roleArn pairs separated by commas, got "${pair}"`,
       );
     }
-    byAccount[account] = checkRoleArn(ENV_ACCOUNT_ROLES, arn);
+    roles[left] = checkRoleArn(name, arn);
   }
+  return roles;
+}
+
+/**
+ * `FIREBREAK_ACCOUNT_ROLES=111122223333=arn:aws:iam::111122223333:role/firebreak,...` and
+ * `FIREBREAK_RUNBOOK_ROLES=ec2-compromised-instance=arn:aws:iam::...:role/ec2-responder,...`
+ */
+function loadAssumeRoleConfig(env: NodeJS.ProcessEnv): AssumeRoleConfig {
+  const byAccount = loadRolePairs(env, ENV_ACCOUNT_ROLES, 'account', /^\d{12}$/);
+  const byRunbook = loadRolePairs(env, ENV_RUNBOOK_ROLES, 'runbook', /^[A-Za-z][A-Za-z0-9_-]*$/);
   const roleArn = env[ENV_ROLE_ARN] || undefined;
   return {
     defaultRoleArn: roleArn === undefined ? undefined : checkRoleArn(ENV_ROLE_ARN, roleArn),
     byAccount,
+    byRunbook,
     externalId: env[ENV_ROLE_EXTERNAL_ID] || undefined,
   };
 }

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBeUndefined();
     expect(config.assumeRole).toEqual({
       byAccount: {},
+      byRunbook: {},
       defaultRoleArn: undefined,
       externalId: undefined,
     });
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       FIREBREAK_ACCOUNT_ROLES:
         '444455556666=arn:aws:iam::444455556666:role/firebreak, 777788889999=arn:aws:iam::777788889999:role/ir/firebreak',
       FIREBREAK_ROLE_EXTERNAL_ID: 'ext-1',
+      FIREBREAK_RUNBOOK_ROLES: 'ec2-compromised-instance=arn:aws:iam::111122223333:role/ec2-ir',
     });
     expect(config.assumeRole).toEqual({
       defaultRoleArn: 'arn:aws:iam::111122223333:role/firebreak-responder',
@@ -33,6 +35,7 @@ describe('loadConfig', () => {
         '777788889999': 'arn:aws:iam::777788889999:role/ir/firebreak',
       },
       externalId: 'ext-1',
+      byRunbook: { 'ec2-compromised-instance': 'arn:aws:iam::111122223333:role/ec2-ir' },
     });
   });
 
