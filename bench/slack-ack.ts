@@ -4,6 +4,11 @@
  * correctly signed and starts a (simulated, core-actions-only) run. Two loads: sustained (50
  * clients back to back, which saturates the process, so latency there is mostly queueing) and
  * bursts of 50 concurrent requests; the last line, `ack_p99_ms=<x>`, is the burst p99.
+ *
+ * By default the server runs as `firebreak serve` does with REDIS_URL: it acknowledges,
+ * enqueues on BullMQ (a redis-server of the bench's own) and posts progress, while a separate
+ * worker process (bench/slack-worker.ts) runs the steps. BENCH_DRIVER=in-process runs every
+ * step in the server process instead, as the embedded default does.
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +24,13 @@ import { InProcessDriver } from '../src/queue/index.js';
 import { RunbookCatalog } from '../src/runbook/index.js';
 import { createFirebreakServer } from '../src/server/index.js';
 import { createLogger, createSilentLogger, createSystemClock } from '../src/shared/index.js';
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { RedisAuditLog } from '../src/audit/index.js';
+import type { AuditSink } from '../src/audit/index.js';
+import type { RunDriver, RunState } from '../src/engine/index.js';
+import { BullmqDriver, createRedisConnection } from '../src/queue/index.js';
+import { startRedis } from './bench-redis.js';
 
 const CONCURRENCY = 50;
 const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP ?? 200);
@@ -109,6 +120,77 @@ async function runBursts(
   return latencies;
 }
 
+interface DriverParts {
+  catalog: RunbookCatalog;
+  actions: ActionRegistry;
+  aws: AwsClients;
+  clock: ReturnType<typeof createSystemClock>;
+  logger: ReturnType<typeof createSilentLogger>;
+}
+
+interface BenchDriver {
+  driver: RunDriver;
+  audit: AuditSink;
+  /** Resolves once every run started so far has finished. */
+  settleRuns: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+function startInProcess(parts: DriverParts): BenchDriver {
+  const audit = new MemoryAuditLog(parts.clock);
+  const driver = new InProcessDriver({ ...parts, audit });
+  return {
+    driver,
+    audit,
+    settleRuns: () => driver.idle(),
+    stop: async () => undefined,
+  };
+}
+
+/** The server's driver enqueues only; a worker process runs the steps. */
+async function startDurable(dir: string, parts: DriverParts): Promise<BenchDriver> {
+  const redisServer = await startRedis(dir);
+  const prefix = `bench-slack-${process.pid}`;
+  const redis = createRedisConnection(redisServer.url);
+  const audit = new RedisAuditLog({ redis, prefix, clock: parts.clock, simulated: true });
+  const driver = await BullmqDriver.create({ ...parts, redis, prefix, audit });
+  const pending = new Set<string>();
+  let wake: (() => void) | undefined;
+  driver.onChange((run: RunState) => {
+    if (run.status === 'running' || run.status === 'awaiting_approval') pending.add(run.runId);
+    else pending.delete(run.runId);
+    if (pending.size === 0) wake?.();
+  });
+  await driver.subscribed();
+  const worker = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'slack-worker.ts')],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: redisServer.url,
+        BENCH_PREFIX: prefix,
+        BENCH_RUNBOOKS: dir,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve) => worker.stdout?.once('data', () => resolve()));
+  return {
+    driver,
+    audit,
+    settleRuns: () =>
+      pending.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve)),
+    stop: async () => {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      await driver.close();
+      redis.disconnect();
+      redisServer.stop();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
   writeFileSync(join(dir, 'bench.yaml'), RUNBOOK);
@@ -119,17 +201,13 @@ async function main(): Promise<void> {
   });
   const clock = createSystemClock();
   const logger = process.env.BENCH_DEBUG ? createLogger() : createSilentLogger();
-  const audit = new MemoryAuditLog(clock);
   const catalog = RunbookCatalog.load([dir]);
   const aws = { simulated: true, region: 'us-east-1' } as AwsClients;
-  const driver = new InProcessDriver({
-    catalog,
-    actions: new ActionRegistry(coreActions),
-    aws,
-    audit,
-    clock,
-    logger,
-  });
+  const actions = new ActionRegistry(coreActions);
+  const durable = process.env['BENCH_DRIVER'] !== 'in-process';
+  const { driver, audit, settleRuns, stop } = durable
+    ? await startDurable(dir, { catalog, actions, aws, clock, logger })
+    : startInProcess({ catalog, actions, aws, clock, logger });
   const server = createFirebreakServer({
     slack: { signingSecret: SECRET, botToken: 'xoxb-bench', command: '/ir', apiUrl: slackUrl },
     driver,
@@ -146,7 +224,7 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
   const settle = async () => {
-    await driver.idle();
+    await settleRuns();
     await server.chatops?.idle();
   };
   await runSustained(agent, port, WARMUP_REQUESTS, 0);
@@ -162,6 +240,7 @@ async function main(): Promise<void> {
     (a, b) => a - b,
   );
   const runs = (await driver.listRuns()).length;
+  await stop();
 
   agent.destroy();
   await server.stop();
@@ -169,8 +248,9 @@ async function main(): Promise<void> {
   await new Promise((resolve) => fake.once('exit', resolve));
   rmSync(dir, { recursive: true, force: true });
 
+  const topology = durable ? 'serve+worker on BullMQ' : 'in-process';
   process.stdout.write(
-    `requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} runs_started=${runs}\n`,
+    `requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} runs_started=${runs} driver=${topology}\n`,
   );
   process.stdout.write(`sustained_acks_per_s=${(MEASURED_REQUESTS / seconds).toFixed(0)}\n`);
   process.stdout.write(`sustained_ack_p50_ms=${percentile(sustained, 50).toFixed(2)}\n`);

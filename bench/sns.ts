@@ -16,17 +16,17 @@
  * requests in flight); BENCH_SKIP_DRIVER=1 hands runs to a no-op instead of the BullMQ
  * driver, to show what the endpoint and intake cost on their own.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createSign, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
+import { startRedis } from './bench-redis.js';
 import { ActionRegistry, coreActions } from '../src/actions/index.js';
 import { RedisAuditLog } from '../src/audit/index.js';
 import type { AwsClients } from '../src/aws/index.js';
@@ -103,34 +103,6 @@ interface SignedBody {
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function startRedis(dir: string): Promise<{ url: string; stop: () => void }> {
-  const fromEnv = process.env['REDIS_URL'];
-  if (fromEnv) return { url: fromEnv, stop: () => undefined };
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  const child = spawn('redis-server', [...args, '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    if (ping.stdout?.trim() === 'PONG') {
-      return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`redis-server on port ${port} did not answer PING`);
 }
 
 function createSigningKey(dir: string): { certificatePem: string; privateKeyPem: string } {
