@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { Application, Request } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import type { AuditSink } from '../audit/index.js';
 import { DEFAULT_SLACK_EVENTS_PATH } from '../chatops/index.js';
 import { describeError } from '../shared/index.js';
@@ -103,7 +103,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   // SNS sends text/plain; read any type as raw bytes so the signature covers what arrived.
   const snsLimit = options.snsMaxRequestBytes ?? DEFAULT_SNS_MAX_REQUEST_BYTES;
-  app.post('/sns', express.raw({ type: () => true, limit: snsLimit }), async (req, res) => {
+  // SNS never compresses: refuse encoded bodies instead of inflating them (inflate: false).
+  const snsBody = express.raw({ type: () => true, limit: snsLimit, inflate: false });
+  app.post('/sns', snsBody, async (req, res) => {
     if (!options.sns) {
       res.status(503).type('text/plain').send('SNS intake is not configured\n');
       return;
@@ -119,6 +121,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       logger.error('sns delivery failed', { error: describeError(error) });
       res.status(500).type('text/plain').send('error\n');
     }
+  });
+
+  // Bodies refused before the SNS handler sees them (too large, encoded) are answered and
+  // audited like the handler's own refusals.
+  app.use('/sns', (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === undefined || status < 400 || status >= 500) return next(error);
+    const code = status === 413 ? 'SNS_TOO_LARGE' : 'SNS_MALFORMED';
+    const detail = describeError(error);
+    void options.audit
+      .append({ type: 'trigger.refused', actor: 'sns', data: { code, status, detail } })
+      .catch((auditError: unknown) =>
+        logger.error('audit of an sns refusal failed', { error: describeError(auditError) }),
+      );
+    res.status(status).type('text/plain').send(`${code}\n`);
   });
 
   app.get('/healthz', (_req, res) => {

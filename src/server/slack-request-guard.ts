@@ -32,8 +32,10 @@ function readBody(req: Request, maxBytes: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
+        // Stop keeping the body but let it drain, so that the 413 reaches the client.
         reject(new BodyTooLargeError(`body over ${maxBytes} bytes`));
-        req.destroy();
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);
@@ -93,7 +95,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Requ
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         await refuse('too_large', error.message, undefined);
-        res.status(413).end();
+        res.status(413).set('Connection', 'close').end();
         return;
       }
       log.warn('slack request body unreadable', { error: describeError(error) });

@@ -89,6 +89,19 @@ describe('Slack path of the server', () => {
     await expectRefused(answer, 'SLACK_STALE');
   });
 
+  it('answers an oversized body with 413 (not a reset connection) and audits it', async () => {
+    const body = `${runBody()}&padding=${'x'.repeat(600 * 1024)}`;
+    const answer = await postSlack(h.slackUrl, body, {
+      secret: TEST_SIGNING_SECRET,
+      timestampS: h.nowS(),
+    });
+    await h.settle();
+    expect(answer.status).toBe(413);
+    expect(await h.runs()).toHaveLength(0);
+    const refused = h.audit.records.find((r) => r.type === 'request.refused');
+    expect(refused?.data).toMatchObject({ source: 'slack', code: 'SLACK_TOO_LARGE' });
+  });
+
   it('refuses an unsigned request', async () => {
     const answer = await postSlack(h.slackUrl, runBody(), {});
     await expectRefused(answer, 'SLACK_UNSIGNED');

@@ -5,15 +5,17 @@ import type { HttpServer, SnsRouteRequest } from '../../src/server/index.js';
 import { createSilentLogger, VirtualClock } from '../../src/shared/index.js';
 
 let server: HttpServer | undefined;
+let audit: MemoryAuditLog;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
 async function start(sns?: (r: SnsRouteRequest) => Promise<{ status: number; outcome?: string }>) {
+  audit = new MemoryAuditLog(new VirtualClock(0));
   server = createHttpServer({
     logger: createSilentLogger(),
-    audit: new MemoryAuditLog(new VirtualClock(0)),
+    audit,
     metrics: new ServerMetrics({ collectProcessMetrics: false }),
     sns,
     snsMaxRequestBytes: 1024,
@@ -68,6 +70,26 @@ describe('createHttpServer', () => {
       body: 'x'.repeat(2048),
     });
     expect(answer.status).toBe(413);
+    expect(await answer.text()).toBe('SNS_TOO_LARGE\n');
+    expect(audit.records.map((r) => [r.type, r.data?.['code']])).toEqual([
+      ['trigger.refused', 'SNS_TOO_LARGE'],
+    ]);
+  });
+
+  it('refuses a compressed SNS body instead of inflating it, and audits it', async () => {
+    const seen: SnsRouteRequest[] = [];
+    const url = await start(async (request) => {
+      seen.push(request);
+      return { status: 200 };
+    });
+    const answer = await fetch(`${url}/sns`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' },
+      body: 'not gzip at all',
+    });
+    expect(answer.status).toBe(415);
+    expect(seen).toEqual([]);
+    expect(audit.records[0]?.data).toMatchObject({ code: 'SNS_MALFORMED', status: 415 });
   });
 
   it('answers /sns with 503 when no handler is configured', async () => {
