@@ -22,7 +22,14 @@ export type EngineEvent =
   | { type: 'deadline_reached'; stepId: string; atMs: number }
   /** A retry's wait is over (the driver's timer from `schedule_retry` fired). */
   | { type: 'retry_due'; stepId: string; atMs: number }
-  | { type: 'abort_requested'; atMs: number; by: string; reason: string };
+  | {
+      type: 'abort_requested';
+      atMs: number;
+      by: string;
+      reason: string;
+      /** Where the abort came from (CLI: the OS user and host behind the claimed name). */
+      origin?: Readonly<Record<string, string>>;
+    };
 
 /** Work for a driver to carry out after a transition. */
 export type EngineCommand =

@@ -32,7 +32,12 @@ export interface RunDriver {
   readonly durable: boolean;
   startRun(request: RunRequest): Promise<RunState>;
   decide(request: DecisionRequest): Promise<ControlOutcome>;
-  abort(runId: string, by: string, reason: string): Promise<ControlOutcome>;
+  abort(
+    runId: string,
+    by: string,
+    reason: string,
+    origin?: Readonly<Record<string, string>>,
+  ): Promise<ControlOutcome>;
   getRun(runId: string): Promise<RunState | undefined>;
   listRuns(): Promise<RunState[]>;
   onChange(listener: RunListener): () => void;

@@ -421,7 +421,7 @@ function onAbort(
     type: 'run.abort_requested',
     runId: state.runId,
     actor: event.by,
-    data: { reason: event.reason },
+    data: { reason: event.reason, origin: event.origin },
   });
   const abort = { by: event.by, reason: event.reason, atMs: event.atMs };
   const steps = state.steps.map((s) =>

@@ -166,12 +166,18 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   }
 
   /** Aborts between steps: a step in flight finishes, and its result is then refused. */
-  async abort(runId: string, by: string, reason: string): Promise<ControlOutcome> {
+  async abort(
+    runId: string,
+    by: string,
+    reason: string,
+    origin?: Readonly<Record<string, string>>,
+  ): Promise<ControlOutcome> {
     return this.feed(runId, {
       type: 'abort_requested',
       atMs: this.options.clock.now(),
       by,
       reason,
+      origin,
     });
   }
 

@@ -65,12 +65,18 @@ export class InProcessDriver implements RunDriver {
     return this.control(request.runId, toDecisionEvent(request, this.options.clock.now()));
   }
 
-  async abort(runId: string, by: string, reason: string): Promise<ControlOutcome> {
+  async abort(
+    runId: string,
+    by: string,
+    reason: string,
+    origin?: Readonly<Record<string, string>>,
+  ): Promise<ControlOutcome> {
     return this.control(runId, {
       type: 'abort_requested',
       atMs: this.options.clock.now(),
       by,
       reason,
+      origin,
     });
   }
 

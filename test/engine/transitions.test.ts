@@ -205,4 +205,16 @@ phases:
     const refused = applyEvent(atApproval(), { ...approve('U-REQ'), origin });
     expect(refused.audit[0]).toMatchObject({ type: 'approval.refused', data: { origin } });
   });
+
+  it('records where an abort came from', () => {
+    const origin = { source: 'cli', osUser: 'root', host: 'bastion-1' };
+    const t = applyEvent(atApproval(), {
+      type: 'abort_requested',
+      atMs: 5000,
+      by: 'U-L',
+      reason: 'false positive',
+      origin,
+    });
+    expect(t.audit[0]).toMatchObject({ type: 'run.abort_requested', data: { origin } });
+  });
 });

@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import type { CliIo } from '../cli-io.js';
@@ -23,7 +23,9 @@ export function registerAbortCommand(program: Command, config: Config, io: CliIo
     .action(async (runId: string, options: AbortOptions) => {
       const runtime = await createDurableRuntime(config, 'firebreak abort');
       try {
-        const outcome = await runtime.bullmq.abort(runId, options.as, options.reason);
+        // The name after --as is claimed, not proven: record who is really at the keyboard.
+        const origin = { source: 'cli', osUser: userInfo().username, host: hostname() };
+        const outcome = await runtime.bullmq.abort(runId, options.as, options.reason, origin);
         if (outcome.accepted) {
           io.out(`${runId} aborted by ${options.as}: ${options.reason}`);
           return;
