@@ -18,5 +18,5 @@ export type {
   StepStatus,
 } from './run-state.js';
 export type { EngineCommand, EngineEvent, EventRefusal, Transition } from './events.js';
-export { toDecisionEvent } from './run-driver.js';
+export { toAbortEvent, toDecisionEvent } from './run-driver.js';
 export type { ControlOutcome, DecisionRequest, RunDriver, RunListener } from './run-driver.js';

@@ -56,3 +56,11 @@ export function toDecisionEvent(request: DecisionRequest, atMs: number): EngineE
     origin: request.origin,
   };
 }
+
+/** The engine event for an abort asked at `atMs`. */
+export function toAbortEvent(
+  request: { by: string; reason: string; origin?: Readonly<Record<string, string>> },
+  atMs: number,
+): EngineEvent {
+  return { type: 'abort_requested', atMs, ...request };
+}

@@ -10,6 +10,7 @@ import {
   isFinished,
   scopeOf,
   startRun,
+  toAbortEvent,
   toDecisionEvent,
 } from '../engine/index.js';
 import type {
@@ -172,13 +173,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     reason: string,
     origin?: Readonly<Record<string, string>>,
   ): Promise<ControlOutcome> {
-    return this.feed(runId, {
-      type: 'abort_requested',
-      atMs: this.options.clock.now(),
-      by,
-      reason,
-      origin,
-    });
+    return this.feed(runId, toAbortEvent({ by, reason, origin }, this.options.clock.now()));
   }
 
   async getRun(runId: string): Promise<RunState | undefined> {

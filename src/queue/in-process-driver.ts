@@ -1,7 +1,14 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AwsClients } from '../aws/index.js';
-import { applyEvent, createRunState, runStep, startRun, toDecisionEvent } from '../engine/index.js';
+import {
+  applyEvent,
+  createRunState,
+  runStep,
+  startRun,
+  toAbortEvent,
+  toDecisionEvent,
+} from '../engine/index.js';
 import type {
   ControlOutcome,
   DecisionRequest,
@@ -71,13 +78,7 @@ export class InProcessDriver implements RunDriver {
     reason: string,
     origin?: Readonly<Record<string, string>>,
   ): Promise<ControlOutcome> {
-    return this.control(runId, {
-      type: 'abort_requested',
-      atMs: this.options.clock.now(),
-      by,
-      reason,
-      origin,
-    });
+    return this.control(runId, toAbortEvent({ by, reason, origin }, this.options.clock.now()));
   }
 
   async getRun(runId: string): Promise<RunState | undefined> {
