@@ -1,7 +1,8 @@
 /**
  * `npm run bench:slack`: acknowledgement latency of `/ir run` through the real HTTP server and
  * Bolt receiver on loopback, against a fake Slack Web API in a worker thread. Every request is
- * correctly signed and starts a (simulated, core-actions-only) run. Two loads: sustained (50
+ * correctly signed (by a load generator in a thread of its own) and starts a (simulated,
+ * core-actions-only) run. Two loads: sustained (50
  * clients back to back, which saturates the process, so latency there is mostly queueing) and
  * bursts of 50 concurrent requests; the last line, `ack_p99_ms=<x>`, is the burst p99.
  *
@@ -10,9 +11,7 @@
  * worker process (bench/slack-worker.ts) runs the steps. BENCH_DRIVER=in-process runs every
  * step in the server process instead, as the embedded default does.
  */
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionRegistry, coreActions } from '../src/actions/index.js';
@@ -51,70 +50,44 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-function post(agent: Agent, port: number, n: number): Promise<number> {
-  const body = new URLSearchParams({
-    team_id: 'T1',
-    channel_id: 'CBENCH',
-    user_id: 'UBENCH',
-    command: '/ir',
-    text: `run bench target=host-${n}`,
-    trigger_id: `bench-${n}-${process.hrtime.bigint()}`,
-  }).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  const headers = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Slack-Request-Timestamp': timestamp,
-    'X-Slack-Signature': signature,
-  };
-  return new Promise((resolve, reject) => {
-    const startedAt = process.hrtime.bigint();
-    const req = request(
-      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-          else resolve(Number(process.hrtime.bigint() - startedAt) / 1e6);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** The load generator, in a thread of its own (bench/slack-load-worker.mjs). */
+interface LoadGenerator {
+  sustained(total: number, offset: number): Promise<number[]>;
+  burst(offset: number): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+function startLoad(port: number): LoadGenerator {
+  const url = new URL('./slack-load-worker.mjs', import.meta.url);
+  const thread = new Worker(url, {
+    workerData: { port, secret: SECRET, concurrency: CONCURRENCY },
   });
-}
-
-/** Closed loop: 50 clients, each sending its next request as soon as the last is acknowledged. */
-async function runSustained(
-  agent: Agent,
-  port: number,
-  total: number,
-  offset: number,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) latencies.push(await post(agent, port, offset + next++));
+  const ask = (command: object) =>
+    new Promise<number[]>((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
+      thread.postMessage(command);
+    });
+  return {
+    sustained: (total, offset) => ask({ kind: 'sustained', total, offset }),
+    burst: (offset) => ask({ kind: 'burst', offset }),
+    stop: async () => {
+      thread.postMessage({ kind: 'stop' });
+      await new Promise((resolve) => thread.once('exit', resolve));
+    },
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return latencies;
 }
 
-/** Bursts: 50 requests at once, then wait until their runs and Slack messages settle. */
+/** Bursts of 50 requests at once, waiting after each until its runs and messages settle. */
 async function runBursts(
-  agent: Agent,
-  port: number,
+  load: LoadGenerator,
   total: number,
   offset: number,
   settle: () => Promise<void>,
 ): Promise<number[]> {
   const latencies: number[] = [];
   for (let sent = 0; sent < total; sent += CONCURRENCY) {
-    const burst = Array.from({ length: CONCURRENCY }, (_, i) =>
-      post(agent, port, offset + sent + i),
-    );
-    latencies.push(...(await Promise.all(burst)));
+    latencies.push(...(await load.burst(offset + sent)));
     await settle();
   }
   return latencies;
@@ -221,28 +194,28 @@ async function main(): Promise<void> {
     collectProcessMetrics: false,
   });
   const port = await server.start(0, '127.0.0.1');
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const load = startLoad(port);
 
   const settle = async () => {
     await settleRuns();
     await server.chatops?.idle();
   };
-  await runSustained(agent, port, WARMUP_REQUESTS, 0);
+  await load.sustained(WARMUP_REQUESTS, 0);
   await settle();
   const startedAt = process.hrtime.bigint();
-  const sustained = (await runSustained(agent, port, MEASURED_REQUESTS, WARMUP_REQUESTS)).sort(
+  const sustained = (await load.sustained(MEASURED_REQUESTS, WARMUP_REQUESTS)).sort(
     (a, b) => a - b,
   );
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   await settle();
   const offset = WARMUP_REQUESTS + MEASURED_REQUESTS;
-  const latencies = (await runBursts(agent, port, MEASURED_REQUESTS, offset, settle)).sort(
+  const latencies = (await runBursts(load, MEASURED_REQUESTS, offset, settle)).sort(
     (a, b) => a - b,
   );
   const runs = (await driver.listRuns()).length;
   await stop();
 
-  agent.destroy();
+  await load.stop();
   await server.stop();
   fake.postMessage({ stop: true });
   await new Promise((resolve) => fake.once('exit', resolve));
