@@ -11,7 +11,8 @@ import { RoleMap } from './config/index.js';
 import type { Config } from './config/index.js';
 import type { RunDriver } from './engine/index.js';
 import { BullmqDriver, createRedisConnection, InProcessDriver } from './queue/index.js';
-import { assertRunbooksValid, RunbookCatalog } from './runbook/index.js';
+import { loadValidatedCatalog } from './runbook/index.js';
+import type { RunbookCatalog } from './runbook/index.js';
 import { createLogger, createSystemClock } from './shared/index.js';
 import type { Clock, Logger } from './shared/index.js';
 
@@ -79,8 +80,7 @@ export async function createRuntime(
   const clock = options.clock ?? createSystemClock();
   const actions = createActionRegistry();
   const roles = RoleMap.load(config.rolesFile);
-  assertRunbooksValid(config.runbookPaths, { actions, roles: roles.roles() });
-  const catalog = RunbookCatalog.load(config.runbookPaths);
+  const catalog = loadValidatedCatalog(config.runbookPaths, { actions, roles: roles.roles() });
   const role = options.redisRole ?? 'client';
   const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
   // The shared simulated account uses WATCH, so it gets a connection of its own.

@@ -2,7 +2,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { FirebreakError } from '../shared/index.js';
 import { loadRunbookFile } from './load-runbook.js';
-import type { LoadedRunbook } from './load-runbook.js';
 import type { RunbookDocument } from './schema.js';
 
 /** Every `.yaml`/`.yml` file under the given files and folders, sorted. */
@@ -23,11 +22,17 @@ export function findRunbookFiles(paths: readonly string[]): string[] {
   return [...new Set(files)].sort();
 }
 
+/** A runbook and the file it came from. */
+export interface CatalogEntry {
+  readonly file: string;
+  readonly runbook: RunbookDocument;
+}
+
 /** The runbooks a deployment serves, by name. */
 export class RunbookCatalog {
-  private readonly byName = new Map<string, LoadedRunbook>();
+  private readonly byName = new Map<string, CatalogEntry>();
 
-  constructor(runbooks: readonly LoadedRunbook[]) {
+  constructor(runbooks: readonly CatalogEntry[]) {
     for (const loaded of runbooks) {
       const name = loaded.runbook.name;
       const other = this.byName.get(name);
@@ -44,22 +49,6 @@ export class RunbookCatalog {
   /** Loads every runbook under `paths`; any invalid file refuses the whole catalog. */
   static load(paths: readonly string[]): RunbookCatalog {
     return new RunbookCatalog(findRunbookFiles(paths).map(loadRunbookFile));
-  }
-
-  /**
-   * Adds a runbook built in memory (the undo runbook of `firebreak undo`), so drivers in this
-   * process can run it. Refused with RUNBOOK_DUPLICATE when the name is taken by another one.
-   */
-  register(runbook: RunbookDocument, source = '(generated)'): void {
-    const other = this.byName.get(runbook.name);
-    if (other !== undefined && other.runbook !== runbook) {
-      throw new FirebreakError(
-        'RUNBOOK_DUPLICATE',
-        `runbook "${runbook.name}" is defined twice: ${other.file} and ${source}`,
-      );
-    }
-    const positionOf = () => ({ file: source, line: 1, column: 1 });
-    this.byName.set(runbook.name, { file: source, runbook, positionOf });
   }
 
   find(name: string): RunbookDocument | undefined {

@@ -4,7 +4,7 @@ import type { CheckRunbookOptions } from './check-runbook.js';
 import { RunbookInvalidError } from './errors.js';
 import type { RunbookProblem } from './errors.js';
 import { parseYamlWithPositions, problemsFromIssues } from './load-runbook.js';
-import { findRunbookFiles } from './runbook-catalog.js';
+import { findRunbookFiles, RunbookCatalog } from './runbook-catalog.js';
 import { runbookSchema } from './schema.js';
 import type { RunbookDocument } from './schema.js';
 
@@ -54,14 +54,18 @@ export function hasErrors(validations: readonly RunbookValidation[]): boolean {
 }
 
 /**
- * Validates the runbooks a process is about to serve and refuses them all, listing every
- * error with its position, when any has one: a mistake must surface at start, not mid-run.
+ * Loads the runbooks a process is about to serve, checked in full (schema and semantics), in
+ * one pass. Refuses them all, listing every error with its position, when any has one: a
+ * mistake must surface at start, not mid-run.
  */
-export function assertRunbooksValid(
+export function loadValidatedCatalog(
   paths: readonly string[],
   options: ValidateRunbookOptions,
-): void {
+): RunbookCatalog {
   const validations = validateRunbookFiles(paths, options);
   const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new RunbookInvalidError(errors);
+  return new RunbookCatalog(
+    validations.flatMap(({ file, runbook }) => (runbook ? [{ file, runbook }] : [])),
+  );
 }
