@@ -1,36 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort, waitForPing } from './integration/own-redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
-
-async function waitForRedis(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    if (ping.stdout?.trim() === 'PONG') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING`);
 }
 
 /**
@@ -69,7 +48,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     ],
     { stdio: 'ignore' },
   );
-  await waitForRedis(port);
+  await waitForPing(port);
   project.provide('redisUrl', `redis://127.0.0.1:${port}`);
   return () => {
     child.kill('SIGTERM');

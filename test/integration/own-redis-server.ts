@@ -11,7 +11,8 @@ import { join } from 'node:path';
  */
 export const CAN_START_REDIS_SERVER = spawnSync('redis-server', ['--version']).error === undefined;
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -23,7 +24,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number): Promise<void> {
+/** Resolves once the redis-server on `port` answers PING. */
+export async function waitForPing(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
     if (ping.stdout?.trim() === 'PONG') return;
