@@ -7,11 +7,12 @@ import { MemoryAuditLog } from '../audit/index.js';
 import { createAwsClients, SimulatedAccount } from '../aws/index.js';
 import type { RunState } from '../engine/index.js';
 import { InProcessDriver } from '../queue/index.js';
+import type { RunbookCatalog } from '../runbook/index.js';
 import {
   compileExpression,
   parseYamlWithPositions,
   problemsFromIssues,
-  RunbookCatalog,
+  loadValidatedCatalog,
   RunbookInvalidError,
 } from '../runbook/index.js';
 import {
@@ -103,10 +104,12 @@ export async function runExercise(
   const audit = teeAudit(memory, options.audit);
   const account = new SimulatedAccount(exercise.account, { clock });
   const aws = createAwsClients({ region: account.region, simulatedAccount: account });
-  const catalog = RunbookCatalog.load(exercise.runbooks.map((p) => resolve(base, p)));
+  const actions = new ActionRegistry([...coreActions, ...awsActions]);
+  const runbookPaths = exercise.runbooks.map((p) => resolve(base, p));
+  const catalog = loadValidatedCatalog(runbookPaths, { actions });
   const driver = new InProcessDriver({
     catalog,
-    actions: new ActionRegistry([...coreActions, ...awsActions]),
+    actions,
     aws,
     audit,
     clock,
