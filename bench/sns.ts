@@ -14,7 +14,8 @@
  *
  * Environment: BENCH_REQUESTS (default 6000), BENCH_WARMUP (500), BENCH_CONCURRENCY (32
  * requests in flight); BENCH_SKIP_DRIVER=1 hands runs to a no-op instead of the BullMQ
- * driver, to show what the endpoint and intake cost on their own.
+ * driver, to show what the endpoint and intake cost on their own; BENCH_CPU_PROFILE=FILE writes
+ * a CPU profile of the measured window.
  */
 import { execFileSync } from 'node:child_process';
 import { createSign, randomUUID } from 'node:crypto';
@@ -27,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { startRedis } from './bench-redis.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { ActionRegistry, coreActions } from '../src/actions/index.js';
 import { RedisAuditLog } from '../src/audit/index.js';
 import type { AwsClients } from '../src/aws/index.js';
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     const id = req.headers['x-amz-sns-message-id'];
     if (typeof id === 'string') receivedAt.set(id, performance.now());
-    http.app(req, res);
+    http.handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -237,9 +239,11 @@ async function main(): Promise<void> {
   const measured = signAlarms(MEASURED_REQUESTS, key.privateKeyPem);
   await runLoad(port, warmup);
   measuring = true;
+  const stopProfile = await startCpuProfile();
   const eluBefore = performance.eventLoopUtilization();
   const result = await runLoad(port, measured);
   const elu = performance.eventLoopUtilization(eluBefore);
+  await stopProfile();
   measuring = false;
 
   server.closeAllConnections();

@@ -8,7 +8,8 @@ import type { RunDriver } from '../engine/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import { createHttpServer } from './create-http-server.js';
-import type { HttpServer, SnsRouteHandler } from './create-http-server.js';
+import type { HttpServer } from './create-http-server.js';
+import type { SnsRouteHandler } from './sns-http-route.js';
 import { ServerMetrics } from './server-metrics.js';
 
 /** Options for {@link createFirebreakServer}: the runtime's parts and the Slack settings. */

@@ -1,10 +1,7 @@
 export { createHttpServer, DEFAULT_SNS_MAX_REQUEST_BYTES } from './create-http-server.js';
-export type {
-  HttpServer,
-  HttpServerOptions,
-  SnsRouteHandler,
-  SnsRouteRequest,
-} from './create-http-server.js';
+export type { HttpServer, HttpServerOptions } from './create-http-server.js';
+export { createSnsHttpRoute } from './sns-http-route.js';
+export type { SnsHttpRouteOptions, SnsRouteHandler, SnsRouteRequest } from './sns-http-route.js';
 export { createSlackRequestGuard, DEFAULT_SLACK_MAX_BODY_BYTES } from './slack-request-guard.js';
 export type { SlackRequestGuardOptions } from './slack-request-guard.js';
 export { ServerMetrics } from './server-metrics.js';

@@ -92,6 +92,38 @@ describe('createHttpServer', () => {
     expect(audit.records[0]?.data).toMatchObject({ code: 'SNS_MALFORMED', status: 415 });
   });
 
+  it('refuses a streamed SNS body once it passes the limit, without a content length', async () => {
+    const seen: SnsRouteRequest[] = [];
+    const url = await start(async (request) => {
+      seen.push(request);
+      return { status: 200 };
+    });
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(400)));
+        controller.close();
+      },
+    });
+    const answer = await fetch(`${url}/sns`, {
+      method: 'POST',
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    expect(answer.status).toBe(413);
+    expect(seen).toEqual([]);
+    expect(audit.records[0]?.data).toMatchObject({ code: 'SNS_TOO_LARGE', status: 413 });
+  });
+
+  it('times /sns deliveries in the metrics and leaves other methods on /sns to Express', async () => {
+    const url = await start(async () => ({ status: 200, outcome: 'notification-recorded' }));
+    expect((await fetch(`${url}/sns`, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect((await fetch(`${url}/sns`)).status).toBe(404);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain(
+      'firebreak_http_request_duration_seconds_count{route="/sns",status="200"} 1',
+    );
+  });
+
   it('answers /sns with 503 when no handler is configured', async () => {
     const url = await start();
     expect((await fetch(`${url}/sns`, { method: 'POST', body: '{}' })).status).toBe(503);
