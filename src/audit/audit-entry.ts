@@ -47,4 +47,17 @@ export interface AuditRecord extends AuditEntry {
 /** Where audit entries go. Appends are ordered and chained by the implementation. */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /** Appends entries as consecutive records in one write, where the log can. */
+  appendMany?(entries: readonly AuditEntry[]): Promise<readonly AuditRecord[]>;
+}
+
+/** Appends `entries` in order: in one write when `sink` has `appendMany`, else one by one. */
+export async function appendAll(
+  sink: AuditSink,
+  entries: readonly AuditEntry[],
+): Promise<readonly AuditRecord[]> {
+  if (sink.appendMany) return sink.appendMany(entries);
+  const records: AuditRecord[] = [];
+  for (const entry of entries) records.push(await sink.append(entry));
+  return records;
 }

@@ -1,4 +1,5 @@
 export type { AuditEntry, AuditEventType, AuditRecord, AuditSink } from './audit-entry.js';
+export { appendAll } from './audit-entry.js';
 export { GENESIS_HASH, sealRecord } from './hash-chain.js';
 export { verifyChainLines } from './verify-chain.js';
 export type { ChainVerification } from './verify-chain.js';

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../audit/index.js';
 import { PHASES, resolveInputs } from '../runbook/index.js';
 import type { Phase, RunbookDocument, StepDefinition } from '../runbook/index.js';
 import { parseDurationMs } from '../shared/index.js';
@@ -17,6 +18,12 @@ export interface RunRequest {
    * the run's state, so that every worker can run it.
    */
   readonly runbook?: RunbookDocument;
+  /**
+   * Records of the trigger that asked for the run (SNS's `trigger.received` and
+   * `trigger.matched`), written before the run's own first records and, where the store
+   * allows, in the same atomic write: the chain shows both or neither.
+   */
+  readonly triggerAudit?: readonly AuditEntry[];
 }
 
 function planApproval(runbook: RunbookDocument, step: StepDefinition): ApprovalPlan | undefined {

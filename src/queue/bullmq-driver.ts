@@ -135,11 +135,13 @@ export class BullmqDriver implements RunDriver, DriverInternals {
         simulated: this.options.aws.simulated,
       },
     );
+    const triggerAudit = request.triggerAudit ?? [];
     const lock = await resolveLock(runbook, initial);
-    if (lock === undefined) return this.begin(initial, -1, {}, []);
+    if (lock === undefined) return this.begin(initial, -1, {}, triggerAudit);
 
     // Stored before the lock is asked for, so that a lock holder is always a run on record.
-    if ((await this.store.commit(-1, initial, [], { lock, waiting: 'wait' })) === 'conflict') {
+    const extras = { lock, waiting: 'wait' } as const;
+    if ((await this.store.commit(-1, initial, triggerAudit, extras)) === 'conflict') {
       throw new RunExistsError(runId);
     }
     const outcome = await this.locks.acquire(lock, runId, runbook.lockMode);

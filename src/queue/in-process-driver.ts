@@ -65,7 +65,11 @@ export class InProcessDriver implements RunDriver {
         simulated: this.options.aws.simulated,
       },
     );
-    return this.serialize(runId, () => this.commit(startRun(initial)));
+    return this.serialize(runId, () => {
+      const transition = startRun(initial);
+      const audit = [...(request.triggerAudit ?? []), ...transition.audit];
+      return this.commit({ ...transition, audit });
+    });
   }
 
   async decide(request: DecisionRequest): Promise<ControlOutcome> {

@@ -75,7 +75,13 @@ export {
   severityLabelOf,
 } from './match-trigger-rules.js';
 export type { TriggerMatch, TriggerMatcher, TriggerRuleHit } from './match-trigger-rules.js';
-export type { DedupeStore, IncidentClaim } from './dedupe-store.js';
+export type {
+  DedupeStore,
+  DeliveryClaim,
+  DeliveryClaimRequest,
+  IncidentClaim,
+  IncidentRequest,
+} from './dedupe-store.js';
 export { MemoryDedupeStore, DEFAULT_MEMORY_DEDUPE_MAX_ENTRIES } from './memory-dedupe-store.js';
 export type { MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
 export { RedisDedupeStore, DEFAULT_DEDUPE_KEY_PREFIX } from './redis-dedupe-store.js';

@@ -1,5 +1,10 @@
 import type { Clock } from '../shared/index.js';
-import type { DedupeStore, IncidentClaim } from './dedupe-store.js';
+import type {
+  DedupeStore,
+  DeliveryClaim,
+  DeliveryClaimRequest,
+  IncidentClaim,
+} from './dedupe-store.js';
 
 /** Default for {@link MemoryDedupeStoreOptions.maxEntries}. */
 export const DEFAULT_MEMORY_DEDUPE_MAX_ENTRIES = 100_000;
@@ -69,21 +74,19 @@ export class MemoryDedupeStore implements DedupeStore {
     this.incidents = new ExpiringMap(now, maxEntries);
   }
 
-  async claimMessage(messageId: string, ttlMs: number): Promise<boolean> {
-    return this.messages.setIfAbsent(messageId, '1', ttlMs) === undefined;
+  async claimDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim> {
+    if (this.messages.setIfAbsent(request.messageId, '1', request.messageTtlMs) !== undefined) {
+      return { duplicate: true };
+    }
+    const incidents = request.incidents.map(({ incidentKey, runId, windowMs }): IncidentClaim => {
+      const held = this.incidents.setIfAbsent(incidentKey, runId, windowMs);
+      return held === undefined ? { claimed: true, runId } : { claimed: false, runId: held };
+    });
+    return { duplicate: false, incidents };
   }
 
   async releaseMessage(messageId: string): Promise<void> {
     this.messages.delete(messageId);
-  }
-
-  async claimIncident(
-    incidentKey: string,
-    runId: string,
-    windowMs: number,
-  ): Promise<IncidentClaim> {
-    const held = this.incidents.setIfAbsent(incidentKey, runId, windowMs);
-    return held === undefined ? { claimed: true, runId } : { claimed: false, runId: held };
   }
 
   async findIncident(incidentKey: string): Promise<string | undefined> {

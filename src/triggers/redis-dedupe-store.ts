@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { DedupeStore, IncidentClaim } from './dedupe-store.js';
+import type {
+  DedupeStore,
+  DeliveryClaim,
+  DeliveryClaimRequest,
+  IncidentClaim,
+} from './dedupe-store.js';
 
 /** Default for {@link RedisDedupeStoreOptions.keyPrefix}. */
 export const DEFAULT_DEDUPE_KEY_PREFIX = 'firebreak:trigger:';
@@ -12,12 +17,22 @@ export interface RedisDedupeStoreOptions {
   keyPrefix?: string;
 }
 
-// SET NX then GET in one script, so the answer names the run that holds the key even when
-// another server took it a moment earlier.
-const CLAIM_INCIDENT = `
-local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
-if taken then return ARGV[1] end
-return redis.call('GET', KEYS[1])`;
+// KEYS: the MessageId's key, then one key per incident. ARGV: the MessageId's TTL, then a run id
+// and a window per incident. A taken MessageId claims nothing; otherwise each incident key is
+// SET NX, and the answer names the run that holds it even when another server took it a
+// moment earlier.
+const CLAIM_DELIVERY = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return false end
+local holders = {}
+for i = 2, #KEYS do
+  local runId = ARGV[2 * i - 2]
+  if redis.call('SET', KEYS[i], runId, 'NX', 'PX', ARGV[2 * i - 1]) then
+    holders[i - 1] = runId
+  else
+    holders[i - 1] = redis.call('GET', KEYS[i])
+  end
+end
+return holders`;
 
 const RELEASE_IF_HELD = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -34,26 +49,30 @@ export class RedisDedupeStore implements DedupeStore {
   constructor(options: RedisDedupeStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.keyPrefix ?? DEFAULT_DEDUPE_KEY_PREFIX;
+    // The number of keys varies per delivery, so it is passed with each call.
+    this.redis.defineCommand('firebreakClaimDelivery', { lua: CLAIM_DELIVERY });
   }
 
-  async claimMessage(messageId: string, ttlMs: number): Promise<boolean> {
-    const key = `${this.prefix}msg:${messageId}`;
-    return (await this.redis.set(key, '1', 'PX', Math.ceil(ttlMs), 'NX')) === 'OK';
+  async claimDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim> {
+    const keys = [`${this.prefix}msg:${request.messageId}`];
+    const args = [String(Math.ceil(request.messageTtlMs))];
+    for (const { incidentKey, runId, windowMs } of request.incidents) {
+      keys.push(`${this.prefix}incident:${incidentKey}`);
+      args.push(runId, String(Math.ceil(windowMs)));
+    }
+    const call = this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const reply = (await call['firebreakClaimDelivery']?.(keys.length, ...keys, ...args)) as
+      string[] | null;
+    if (reply === null || reply === undefined) return { duplicate: true };
+    const incidents = request.incidents.map(({ runId }, index): IncidentClaim => {
+      const held = reply[index] ?? runId;
+      return { claimed: held === runId, runId: held };
+    });
+    return { duplicate: false, incidents };
   }
 
   async releaseMessage(messageId: string): Promise<void> {
     await this.redis.del(`${this.prefix}msg:${messageId}`);
-  }
-
-  async claimIncident(
-    incidentKey: string,
-    runId: string,
-    windowMs: number,
-  ): Promise<IncidentClaim> {
-    const key = `${this.prefix}incident:${incidentKey}`;
-    const ttl = String(Math.ceil(windowMs));
-    const held = (await this.redis.eval(CLAIM_INCIDENT, 1, key, runId, ttl)) as string;
-    return { claimed: held === runId, runId: held };
   }
 
   async findIncident(incidentKey: string): Promise<string | undefined> {

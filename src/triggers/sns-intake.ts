@@ -1,10 +1,11 @@
-import type { AuditSink } from '../audit/index.js';
+import { appendAll } from '../audit/index.js';
+import type { AuditEntry, AuditSink } from '../audit/index.js';
 import type { RunRequest } from '../engine/index.js';
 import { resolveInputs } from '../runbook/index.js';
 import type { RunbookDocument } from '../runbook/index.js';
 import { FirebreakError, createRunId, createSilentLogger } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
-import type { DedupeStore } from './dedupe-store.js';
+import type { DedupeStore, IncidentClaim } from './dedupe-store.js';
 import {
   createTriggerMatcher,
   resolveIncidentKey,
@@ -134,21 +135,28 @@ function incidentStoreKey(runbookId: string, incidentKey: string): string {
   return `${runbookId}:${incidentKey}`;
 }
 
-async function refuse(
-  config: IntakeConfig,
+/** A delivery being handled: its audit records wait here until they can be written together. */
+interface Handling {
+  readonly delivery: Delivery;
+  readonly pending: AuditEntry[];
+  readonly notes: TriggerNote[];
+  readonly outcomes: TriggerOutcome[];
+}
+
+function refusal(
   delivery: Delivery,
   code: TriggerRefusalCode,
   details: Record<string, unknown>,
-): Promise<void> {
-  await config.options.audit.append({
+): AuditEntry {
+  return {
     type: 'trigger.refused',
     actor: 'sns',
     data: { messageId: delivery.envelope.MessageId, code, ...details },
-  });
+  };
 }
 
-async function attachNote(config: IntakeConfig, note: TriggerNote): Promise<TriggerOutcome> {
-  await config.options.audit.append({
+function addNote(handling: Handling, note: TriggerNote): void {
+  handling.pending.push({
     type: 'note',
     runId: note.runId,
     actor: 'sns',
@@ -160,19 +168,16 @@ async function attachNote(config: IntakeConfig, note: TriggerNote): Promise<Trig
       summary: note.summary,
     },
   });
-  try {
-    config.options.onNote?.(note);
-  } catch (error) {
-    config.logger.warn('trigger note listener failed', { runId: note.runId, error: String(error) });
-  }
-  return { kind: 'noted', note };
+  handling.notes.push(note);
+  handling.outcomes.push({ kind: 'noted', note });
 }
 
+/** Resolves a rule's inputs and incident key; a failure is a refusal, not an error. */
 async function resolveMatch(
   config: IntakeConfig,
   delivery: Delivery,
   hit: TriggerRuleHit,
-): Promise<TriggerMatch | undefined> {
+): Promise<TriggerMatch | AuditEntry> {
   try {
     const match = await resolveTriggerMatch(hit, delivery.event);
     const runbook = config.runbooks.get(hit.runbookId);
@@ -180,47 +185,35 @@ async function resolveMatch(
     return match;
   } catch (error) {
     if (!(error instanceof FirebreakError)) throw error;
-    await refuse(config, delivery, 'TRIGGER_MAPPING_FAILED', {
+    return refusal(delivery, 'TRIGGER_MAPPING_FAILED', {
       runbook: hit.runbookId,
       rule: hit.ruleIndex,
       reason: `${error.code}: ${error.message}`,
     });
-    return undefined;
   }
 }
 
-async function startOrAttach(
+/**
+ * Starts the run for a claimed incident. The records waiting so far (the delivery's
+ * `trigger.received` first) go with the run's first commit, so the chain shows the trigger and
+ * the run it started together or not at all.
+ */
+async function start(
   config: IntakeConfig,
-  delivery: Delivery,
-  hit: TriggerRuleHit,
-): Promise<TriggerOutcome> {
-  const { runbookId } = hit;
-  const match = await resolveMatch(config, delivery, hit);
-  if (!match) return { kind: 'refused', runbookId, code: 'TRIGGER_MAPPING_FAILED' };
-
-  const { incidentKey } = match;
-  const storeKey = incidentStoreKey(runbookId, incidentKey);
-  const windowMs = match.dedupeWindowMs ?? config.incidentWindowMs;
-  const claim = await config.options.store.claimIncident(storeKey, config.nextRunId(), windowMs);
+  handling: Handling,
+  match: TriggerMatch,
+  runId: string,
+): Promise<void> {
+  const { delivery } = handling;
+  const { runbookId, incidentKey } = match;
   const messageId = delivery.envelope.MessageId;
-  if (!claim.claimed) {
-    const note = {
-      runId: claim.runId,
-      runbookId,
-      incidentKey,
-      messageId,
-      summary: delivery.summary,
-    };
-    return attachNote(config, { ...note, reason: 'same-incident' });
-  }
-
-  const { runId } = claim;
-  await config.options.audit.append({
+  const matched: AuditEntry = {
     type: 'trigger.matched',
     runId,
     actor: 'sns',
     data: { messageId, runbook: runbookId, rule: match.ruleIndex, incidentKey },
-  });
+  };
+  const triggerAudit = [...handling.pending.splice(0), matched];
   try {
     await config.options.startRun({
       runbookId,
@@ -228,52 +221,75 @@ async function startOrAttach(
       inputs: match.inputs,
       requester: 'sns',
       trigger: { source: 'sns', event: delivery.event, messageId, incidentKey },
+      triggerAudit,
     });
   } catch (error) {
-    await config.options.store.releaseIncident(storeKey, runId);
+    await config.options.store.releaseIncident(incidentStoreKey(runbookId, incidentKey), runId);
     const reason = error instanceof Error ? error.message : String(error);
-    await refuse(config, delivery, 'TRIGGER_START_FAILED', { runbook: runbookId, runId, reason });
+    const failed = refusal(delivery, 'TRIGGER_START_FAILED', { runbook: runbookId, runId, reason });
+    await appendAll(config.options.audit, [...triggerAudit, failed]);
     throw error;
   }
   config.logger.info('trigger run started', { runbookId, runId, incidentKey, messageId });
-  return { kind: 'started', runbookId, runId };
+  handling.outcomes.push({ kind: 'started', runbookId, runId });
 }
 
-async function attachStateChange(
+/** Notes a change of state (an alarm back to OK) on the run its incident started, if any. */
+async function noteStateChange(
   config: IntakeConfig,
-  delivery: Delivery,
+  handling: Handling,
   hit: TriggerRuleHit,
-): Promise<TriggerOutcome[]> {
+): Promise<void> {
   let incidentKey: string;
   try {
-    incidentKey = await resolveIncidentKey(hit, delivery.event);
+    incidentKey = await resolveIncidentKey(hit, handling.delivery.event);
   } catch (error) {
     if (!(error instanceof FirebreakError)) throw error;
     config.logger.debug('trigger incident key not resolved', { runbookId: hit.runbookId });
-    return [];
+    return;
   }
-
-  const storeKey = incidentStoreKey(hit.runbookId, incidentKey);
-  const runId = await config.options.store.findIncident(storeKey);
-  if (runId === undefined) return [];
-  const messageId = delivery.envelope.MessageId;
-  const note = { runId, runbookId: hit.runbookId, incidentKey, messageId };
-  return [
-    await attachNote(config, { ...note, summary: delivery.summary, reason: 'alarm-state-change' }),
-  ];
+  const runId = await config.options.store.findIncident(
+    incidentStoreKey(hit.runbookId, incidentKey),
+  );
+  if (runId === undefined) return;
+  const { envelope, summary } = handling.delivery;
+  const note = { runId, runbookId: hit.runbookId, incidentKey, messageId: envelope.MessageId };
+  addNote(handling, { ...note, summary, reason: 'alarm-state-change' });
 }
 
-async function handleClaimed(config: IntakeConfig, delivery: Delivery): Promise<TriggerOutcome[]> {
-  const { matcher } = config;
-  const hits = matcher.findRules(delivery.event);
-  const tracking = matcher.findTrackingRules(delivery.event);
-  const started = await Promise.all(hits.map((hit) => startOrAttach(config, delivery, hit)));
-  const noted = await Promise.all(tracking.map((hit) => attachStateChange(config, delivery, hit)));
-  const outcomes = [...started, ...noted.flat()];
-  if (outcomes.length === 0) {
-    await refuse(config, delivery, 'TRIGGER_NO_MATCH', { summary: delivery.summary });
+/**
+ * Handles a delivery whose MessageId is now taken: starts a run per claimed incident (one at a
+ * time, so the records keep the order they were made in), notes the message on the runs that
+ * hold the others, and writes whatever records no run start carried.
+ */
+async function handleClaimed(
+  config: IntakeConfig,
+  handling: Handling,
+  matches: readonly TriggerMatch[],
+  claims: readonly IncidentClaim[],
+): Promise<void> {
+  const { delivery } = handling;
+  for (const [index, match] of matches.entries()) {
+    const claim = claims[index] as IncidentClaim;
+    if (claim.claimed) {
+      await start(config, handling, match, claim.runId);
+      continue;
+    }
+    const { runbookId, incidentKey } = match;
+    const messageId = delivery.envelope.MessageId;
+    const note = { runId: claim.runId, runbookId, incidentKey, messageId };
+    addNote(handling, { ...note, summary: delivery.summary, reason: 'same-incident' });
   }
-  return outcomes;
+  for (const hit of config.matcher.findTrackingRules(delivery.event)) {
+    await noteStateChange(config, handling, hit);
+  }
+  if (handling.outcomes.length === 0 && !handling.pending.some(isMappingRefusal)) {
+    handling.pending.push(refusal(delivery, 'TRIGGER_NO_MATCH', { summary: delivery.summary }));
+  }
+}
+
+function isMappingRefusal(entry: AuditEntry): boolean {
+  return entry.data?.['code'] === 'TRIGGER_MAPPING_FAILED';
 }
 
 function resolveConfig(options: SnsIntakeOptions): IntakeConfig {
@@ -309,11 +325,24 @@ function resolveConfig(options: SnsIntakeOptions): IntakeConfig {
 export function createSnsIntake(options: SnsIntakeOptions): SnsIntake {
   const config = resolveConfig(options);
 
+  const notify = (notes: readonly TriggerNote[]): void => {
+    for (const note of notes) {
+      try {
+        options.onNote?.(note);
+      } catch (error) {
+        config.logger.warn('trigger note listener failed', {
+          runId: note.runId,
+          error: String(error),
+        });
+      }
+    }
+  };
+
   return {
     async onNotification(envelope, event) {
       const messageId = envelope.MessageId;
       const delivery = { envelope, event, summary: summarizeTriggerEvent(event) };
-      await options.audit.append({
+      const received: AuditEntry = {
         type: 'trigger.received',
         actor: 'sns',
         data: {
@@ -322,18 +351,40 @@ export function createSnsIntake(options: SnsIntakeOptions): SnsIntake {
           kind: event.kind,
           summary: delivery.summary,
         },
-      });
+      };
+      const handling: Handling = { delivery, pending: [received], notes: [], outcomes: [] };
 
-      if (!(await options.store.claimMessage(messageId, config.messageTtlMs))) {
-        await refuse(config, delivery, 'TRIGGER_DUPLICATE_MESSAGE', {});
+      // Rules are matched before anything is claimed, so that the MessageId and every
+      // incident key are taken in one round trip.
+      const resolved = await Promise.all(
+        config.matcher.findRules(event).map((hit) => resolveMatch(config, delivery, hit)),
+      );
+      const matches = resolved.filter((item): item is TriggerMatch => !('type' in item));
+      const claim = await options.store.claimDelivery({
+        messageId,
+        messageTtlMs: config.messageTtlMs,
+        incidents: matches.map((match) => ({
+          incidentKey: incidentStoreKey(match.runbookId, match.incidentKey),
+          runId: config.nextRunId(),
+          windowMs: match.dedupeWindowMs ?? config.incidentWindowMs,
+        })),
+      });
+      if (claim.duplicate) {
+        const duplicate = refusal(delivery, 'TRIGGER_DUPLICATE_MESSAGE', {});
+        await appendAll(options.audit, [received, duplicate]);
         return { messageId, duplicate: true, outcomes: [] };
       }
+
+      handling.pending.push(...resolved.filter((item): item is AuditEntry => 'type' in item));
       try {
-        return { messageId, duplicate: false, outcomes: await handleClaimed(config, delivery) };
+        await handleClaimed(config, handling, matches, claim.incidents);
+        if (handling.pending.length > 0) await appendAll(options.audit, handling.pending);
       } catch (error) {
         await options.store.releaseMessage(messageId);
         throw error;
       }
+      notify(handling.notes);
+      return { messageId, duplicate: false, outcomes: handling.outcomes };
     },
   };
 }

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { MemoryAuditLog } from '../../src/audit/index.js';
+import { MemoryAuditLog, appendAll } from '../../src/audit/index.js';
 import type { AuditRecord } from '../../src/audit/index.js';
 import type { RunRequest } from '../../src/engine/index.js';
 import { RunbookCatalog } from '../../src/runbook/index.js';
@@ -81,6 +81,8 @@ function createHarness(options: HarnessOptions = {}) {
     startRun:
       options.startRun ??
       (async (request) => {
+        // As the drivers do: the trigger's records go with the run's first commit.
+        await appendAll(audit, request.triggerAudit ?? []);
         started.push(request);
       }),
     createRunId: createSequentialIds('run'),
@@ -332,6 +334,11 @@ describe('createSnsIntake with a Redis store', () => {
   });
 });
 
+/** Takes a MessageId alone; true when it was free. */
+async function claimMessage(store: MemoryDedupeStore, messageId: string, messageTtlMs: number) {
+  return !(await store.claimDelivery({ messageId, messageTtlMs, incidents: [] })).duplicate;
+}
+
 describe('createSnsIntake with the in-memory store', () => {
   it('starts a new run once the incident window has passed', async () => {
     const clock = new VirtualClock(Date.parse('2026-01-01T00:00:00Z'));
@@ -354,10 +361,10 @@ describe('createSnsIntake with the in-memory store', () => {
     const clock = new VirtualClock(0);
     const store = new MemoryDedupeStore({ clock });
 
-    const first = await store.claimMessage('m-1', 1_000);
-    const again = await store.claimMessage('m-1', 1_000);
+    const first = await claimMessage(store, 'm-1', 1_000);
+    const again = await claimMessage(store, 'm-1', 1_000);
     clock.advanceTo(1_000);
-    const later = await store.claimMessage('m-1', 1_000);
+    const later = await claimMessage(store, 'm-1', 1_000);
 
     expect([first, again, later]).toEqual([true, false, true]);
   });
@@ -365,11 +372,11 @@ describe('createSnsIntake with the in-memory store', () => {
   it('keeps at most maxEntries records, dropping the oldest', async () => {
     const store = new MemoryDedupeStore({ maxEntries: 2 });
 
-    await store.claimMessage('a', 60_000);
-    await store.claimMessage('b', 60_000);
-    await store.claimMessage('c', 60_000);
+    await claimMessage(store, 'a', 60_000);
+    await claimMessage(store, 'b', 60_000);
+    await claimMessage(store, 'c', 60_000);
 
-    expect(await store.claimMessage('a', 60_000)).toBe(true);
-    expect(await store.claimMessage('c', 60_000)).toBe(false);
+    expect(await claimMessage(store, 'a', 60_000)).toBe(true);
+    expect(await claimMessage(store, 'c', 60_000)).toBe(false);
   });
 });

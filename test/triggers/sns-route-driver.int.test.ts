@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+
+import type { AuditRecord } from '../../src/audit/index.js';
+import { RedisDedupeStore, createSnsRoute } from '../../src/triggers/index.js';
+import { createTestStack, deletePrefix, uniquePrefix } from '../queue/stack.js';
+import type { TestStack } from '../queue/stack.js';
+import { TEST_TOPIC_ARN, createTestSigner, toAlarmMessage } from './signed-alarms.js';
+import { parseTestRunbook } from './trigger-runbooks.js';
+
+// The SNS route in front of the durable driver, as `firebreak serve` builds it with REDIS_URL.
+const ALARM_RUNBOOK = `name: cpu-alarm
+title: CPU alarm
+severity: high
+inputs:
+  instanceId: { type: ec2-instance-id }
+triggers:
+  - alarm: { name: "EC2-*", namespace: AWS/EC2 }
+    inputs: { instanceId: "\${{ trigger.dimensions.InstanceId }}" }
+phases:
+  detect:
+    - { id: record, action: note, with: { text: "cpu" } }
+`;
+
+const signer = createTestSigner();
+let stack: TestStack | undefined;
+let prefix = '';
+
+afterEach(async () => {
+  if (!stack) return;
+  await deletePrefix(stack.redis, prefix);
+  await stack.close();
+  stack = undefined;
+});
+
+async function createRoute() {
+  prefix = uniquePrefix();
+  stack = await createTestStack({
+    redisUrl: inject('redisUrl'),
+    prefix,
+    runbooks: [ALARM_RUNBOOK],
+    role: 'client',
+  });
+  const { driver, audit, redis } = stack;
+  const route = createSnsRoute({
+    allowedTopicArns: [TEST_TOPIC_ARN],
+    runbooks: [parseTestRunbook(ALARM_RUNBOOK)],
+    audit,
+    store: new RedisDedupeStore({ redis, keyPrefix: `${prefix}:trigger:` }),
+    fetchCertificate: signer.fetchCertificate,
+    confirmSubscription: async () => undefined,
+    startRun: (request) => driver.startRun(request),
+  });
+  const records = async (): Promise<AuditRecord[]> => {
+    const lines: AuditRecord[] = [];
+    for await (const line of audit.lines()) lines.push(JSON.parse(line) as AuditRecord);
+    return lines;
+  };
+  return { route, records, stack };
+}
+
+describe('SNS route with the BullMQ driver on Redis', () => {
+  it('writes the trigger records and the run start together, then refuses the redelivery', async () => {
+    const { route, records, stack } = await createRoute();
+    const body = signer.sign(toAlarmMessage(), 'msg-1');
+
+    const first = await route({ body, headers: {} });
+    const again = await route({ body, headers: {} });
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const runs = await stack.driver.listRuns();
+    expect(runs).toHaveLength(1);
+    const runId = runs[0]?.runId;
+    const chain = await records();
+    expect(chain.map((r) => [r.type, r.runId ?? null]).slice(0, 3)).toEqual([
+      ['trigger.received', null],
+      ['trigger.matched', runId],
+      ['run.started', runId],
+    ]);
+    expect(chain.slice(-2).map((r) => [r.type, r.data?.['code'] ?? null])).toEqual([
+      ['trigger.received', null],
+      ['trigger.refused', 'TRIGGER_DUPLICATE_MESSAGE'],
+    ]);
+    expect((await stack.audit.verify()).ok).toBe(true);
+  });
+});
