@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
@@ -210,12 +211,20 @@ export class RedisAuditLog implements AuditSink {
       return [];
     }
     const pipeline = directCommander(this.options.redis);
-    const batches = round.map((item) => {
-      const batch = this.seal(item.write.entries, tail);
-      tail = batch.next;
-      item.write.queue(pipeline, batch);
-      return batch;
-    });
+    // The round's scripts leave in one socket write, not one each.
+    const socket = (this.options.redis as { stream?: Writable }).stream;
+    socket?.cork();
+    let batches: SealedAuditBatch[];
+    try {
+      batches = round.map((item) => {
+        const batch = this.seal(item.write.entries, tail);
+        tail = batch.next;
+        item.write.queue(pipeline, batch);
+        return batch;
+      });
+    } finally {
+      socket?.uncork();
+    }
 
     let replies: [Error | null, unknown][] | null;
     try {

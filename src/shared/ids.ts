@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /** A new run id: `run-` and 12 hex digits, short enough to type in Slack. */
 export function createRunId(): string {
-  return `run-${randomBytes(6).toString('hex')}`;
+  // randomUUID draws from a cached entropy pool; its first 12 hex digits are all random.
+  const uuid = randomUUID();
+  return `run-${uuid.slice(0, 8)}${uuid.slice(9, 13)}`;
 }
 
 /** A deterministic id generator for exercises and tests: `prefix-000001`, `prefix-000002`... */
