@@ -1,6 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from './ec2-sdk.js';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -227,7 +227,7 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
   const self: AwsClients = {
     simulated,
     region: options.region,
-    ec2: () => lazy('ec2', () => new EC2Client(config)),
+    ec2: () => lazy('ec2', () => new ec2Sdk.EC2Client(config)),
     sns: () => lazy('sns', () => new SNSClient(config)),
     iam: () => lazy('iam', () => new IAMClient(config)),
     cloudWatch: () => lazy('cloudwatch', () => new CloudWatchClient(config)),

@@ -1,8 +1,8 @@
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
-import * as ec2 from '@aws-sdk/client-ec2';
 import * as iam from '@aws-sdk/client-iam';
 import * as sns from '@aws-sdk/client-sns';
+import { ec2Sdk } from './ec2-sdk.js';
 import type { AwsServiceName } from './simulated/fault-injector.js';
 import type { SimulatedAwsError } from './simulated/simulated-aws-error.js';
 
@@ -16,12 +16,13 @@ type ServiceExceptionClass = new (options: {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- modeled exception constructors differ per class
 type ModeledExceptionClass = new (options: any) => Error;
 
-const SERVICE_EXCEPTIONS: Record<AwsServiceName, ServiceExceptionClass> = {
-  ec2: ec2.EC2ServiceException,
-  sns: sns.SNSServiceException,
-  iam: iam.IAMServiceException,
-  cloudwatch: cloudWatch.CloudWatchServiceException,
-  autoscaling: autoScaling.AutoScalingServiceException,
+// Looked up when needed, so that EC2's SDK loads only with an EC2 call.
+const SERVICE_EXCEPTIONS: Record<AwsServiceName, () => ServiceExceptionClass> = {
+  ec2: () => ec2Sdk.EC2ServiceException,
+  sns: () => sns.SNSServiceException,
+  iam: () => iam.IAMServiceException,
+  cloudwatch: () => cloudWatch.CloudWatchServiceException,
+  autoscaling: () => autoScaling.AutoScalingServiceException,
 };
 
 /**
@@ -81,7 +82,7 @@ export function toServiceException(
     const details = { Type: type, Code: error.awsCode, Message: error.message };
     return Object.assign(exception, { Code: error.awsCode, Type: type, Error: details });
   }
-  const Exception = SERVICE_EXCEPTIONS[service];
+  const Exception = SERVICE_EXCEPTIONS[service]();
   const exception = new Exception({
     name: error.awsCode,
     $fault: error.fault,

@@ -1,8 +1,5 @@
-import {
-  DescribeNetworkInterfacesCommand,
-  type EC2Client,
-  type NetworkInterface,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, NetworkInterface } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 
 /** The network interfaces attached to an instance, primary first, with their tags. */
 export async function describeInstanceInterfaces(
@@ -10,7 +7,7 @@ export async function describeInstanceInterfaces(
   instanceId: string,
 ): Promise<NetworkInterface[]> {
   const result = await ec2.send(
-    new DescribeNetworkInterfacesCommand({
+    new ec2Sdk.DescribeNetworkInterfacesCommand({
       Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }],
     }),
   );

@@ -1,4 +1,4 @@
-import { CreateNetworkAclEntryCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, ipv4CidrSchema, subnetIdSchema } from './aws-input-schemas.js';
@@ -77,7 +77,7 @@ export const ec2BlockAddressInNetworkAcl: ActionDefinition<
       );
     }
     await ec2.send(
-      new CreateNetworkAclEntryCommand({
+      new ec2Sdk.CreateNetworkAclEntryCommand({
         NetworkAclId: networkAclId,
         RuleNumber: ruleNumber,
         Egress: input.egress,

@@ -1,8 +1,5 @@
-import {
-  DescribeInstanceAttributeCommand,
-  ModifyInstanceAttributeCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
@@ -25,7 +22,7 @@ export async function readTerminationProtection(
   ec2: EC2Client,
   instanceId: string,
 ): Promise<boolean> {
-  const command = new DescribeInstanceAttributeCommand({
+  const command = new ec2Sdk.DescribeInstanceAttributeCommand({
     InstanceId: instanceId,
     Attribute: 'disableApiTermination',
   });
@@ -40,7 +37,7 @@ export async function writeTerminationProtection(
   enabled: boolean,
 ): Promise<void> {
   const input = { InstanceId: instanceId, DisableApiTermination: { Value: enabled } };
-  await ec2.send(new ModifyInstanceAttributeCommand(input));
+  await ec2.send(new ec2Sdk.ModifyInstanceAttributeCommand(input));
 }
 
 /**

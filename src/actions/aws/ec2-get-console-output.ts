@@ -1,4 +1,4 @@
-import { GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
@@ -43,7 +43,7 @@ export const ec2GetConsoleOutput: ActionDefinition<GetConsoleOutputInput, GetCon
 
     async run(input, context) {
       const request = { InstanceId: input.instanceId, ...(input.latest ? { Latest: true } : {}) };
-      const result = await context.aws.ec2().send(new GetConsoleOutputCommand(request));
+      const result = await context.aws.ec2().send(new ec2Sdk.GetConsoleOutputCommand(request));
       const text = Buffer.from(result.Output ?? '', 'base64').toString('utf8');
       return {
         instanceId: input.instanceId,

@@ -1,8 +1,5 @@
-import {
-  CreateTagsCommand,
-  ModifyNetworkInterfaceAttributeCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema, type InterfaceGroups } from './aws-input-schemas.js';
@@ -96,15 +93,15 @@ async function quarantineInterfaces(
     // Record first: if the worker dies after the swap, the redelivery still knows the old groups.
     if (recorded === undefined) {
       const Tags = [{ Key: TAG_PREVIOUS_GROUPS, Value: previous.join(',') }];
-      await ec2.send(new CreateTagsCommand({ Resources: [networkInterfaceId], Tags }));
+      await ec2.send(new ec2Sdk.CreateTagsCommand({ Resources: [networkInterfaceId], Tags }));
     }
     if (resetGroupId !== undefined) {
       // Allow-all both ways makes tracked flows untracked; the swap to quarantine then cuts them.
       const toReset = { NetworkInterfaceId: networkInterfaceId, Groups: [resetGroupId] };
-      await ec2.send(new ModifyNetworkInterfaceAttributeCommand(toReset));
+      await ec2.send(new ec2Sdk.ModifyNetworkInterfaceAttributeCommand(toReset));
     }
     const toQuarantine = { NetworkInterfaceId: networkInterfaceId, Groups: [quarantineGroupId] };
-    await ec2.send(new ModifyNetworkInterfaceAttributeCommand(toQuarantine));
+    await ec2.send(new ec2Sdk.ModifyNetworkInterfaceAttributeCommand(toQuarantine));
     changed = true;
   }
   return { previousGroups, changed };
@@ -120,7 +117,7 @@ async function tagInstance(
   if (tags['Quarantined'] === 'true') return false;
   const reason = input.reason ?? `isolated by firebreak run ${context.runId}`;
   await ec2.send(
-    new CreateTagsCommand({
+    new ec2Sdk.CreateTagsCommand({
       Resources: [input.instanceId],
       Tags: [
         { Key: 'Quarantined', Value: 'true' },

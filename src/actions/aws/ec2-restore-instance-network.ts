@@ -3,7 +3,7 @@ import {
   DescribeAutoScalingInstancesCommand,
   ExitStandbyCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DeleteTagsCommand, ModifyNetworkInterfaceAttributeCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import {
@@ -124,12 +124,14 @@ export const ec2RestoreInstanceNetwork: ActionDefinition<
           NetworkInterfaceId: wanted.networkInterfaceId,
           Groups: wanted.securityGroupIds,
         };
-        await ec2.send(new ModifyNetworkInterfaceAttributeCommand(command));
+        await ec2.send(new ec2Sdk.ModifyNetworkInterfaceAttributeCommand(command));
         changed = true;
       }
       if (toTagRecord(eni.TagSet)[TAG_PREVIOUS_GROUPS] !== undefined) {
         const Tags = [{ Key: TAG_PREVIOUS_GROUPS }];
-        await ec2.send(new DeleteTagsCommand({ Resources: [wanted.networkInterfaceId], Tags }));
+        await ec2.send(
+          new ec2Sdk.DeleteTagsCommand({ Resources: [wanted.networkInterfaceId], Tags }),
+        );
         changed = true;
       }
     }
@@ -144,7 +146,7 @@ export const ec2RestoreInstanceNetwork: ActionDefinition<
     );
     if (doomed.length > 0) {
       await ec2.send(
-        new DeleteTagsCommand({
+        new ec2Sdk.DeleteTagsCommand({
           Resources: [input.instanceId],
           Tags: doomed.map((Key) => ({ Key })),
         }),

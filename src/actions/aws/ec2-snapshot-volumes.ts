@@ -1,4 +1,5 @@
-import { CreateSnapshotCommand, DescribeSnapshotsCommand, type Tag } from '@aws-sdk/client-ec2';
+import type { Tag } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
@@ -73,7 +74,7 @@ export const ec2SnapshotVolumes: ActionDefinition<SnapshotVolumesInput, Snapshot
 
     // OwnerIds: self, or AWS lists every public snapshot too.
     const existing = await ec2.send(
-      new DescribeSnapshotsCommand({
+      new ec2Sdk.DescribeSnapshotsCommand({
         OwnerIds: ['self'],
         Filters: [
           { Name: `tag:${TAG_RUN_ID}`, Values: [context.runId] },
@@ -89,7 +90,7 @@ export const ec2SnapshotVolumes: ActionDefinition<SnapshotVolumesInput, Snapshot
         continue;
       }
       const created = await ec2.send(
-        new CreateSnapshotCommand({
+        new ec2Sdk.CreateSnapshotCommand({
           VolumeId: volume.volumeId,
           Description:
             input.description ?? defaultDescription(context, input.instanceId, volume.deviceName),

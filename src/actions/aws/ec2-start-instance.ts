@@ -1,4 +1,4 @@
-import { StartInstancesCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
@@ -37,7 +37,7 @@ export const ec2StartInstance: ActionDefinition<StartInstanceInput, StartInstanc
     if (ALREADY_STARTING.has(previousState)) {
       return { instanceId: input.instanceId, previousState, changed: false };
     }
-    await ec2.send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }));
+    await ec2.send(new ec2Sdk.StartInstancesCommand({ InstanceIds: [input.instanceId] }));
     return { instanceId: input.instanceId, previousState, changed: true };
   },
 

@@ -1,4 +1,4 @@
-import { StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema } from './aws-input-schemas.js';
@@ -54,7 +54,7 @@ export const ec2StopInstance: ActionDefinition<StopInstanceInput, StopInstanceOu
       return { instanceId: input.instanceId, previousState, changed: false };
     }
     const command = { InstanceIds: [input.instanceId], ...(input.force ? { Force: true } : {}) };
-    await ec2.send(new StopInstancesCommand(command));
+    await ec2.send(new ec2Sdk.StopInstancesCommand(command));
     return { instanceId: input.instanceId, previousState, changed: true };
   },
 

@@ -1,4 +1,4 @@
-import { DeleteNetworkAclEntryCommand, DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, ipv4CidrSchema } from './aws-input-schemas.js';
@@ -49,7 +49,7 @@ export const ec2UnblockAddressInNetworkAcl: ActionDefinition<
     const ec2 = context.aws.ec2();
     const { networkAclId, ruleNumber, egress, cidrBlock } = input;
     const result = await ec2.send(
-      new DescribeNetworkAclsCommand({ NetworkAclIds: [networkAclId] }),
+      new ec2Sdk.DescribeNetworkAclsCommand({ NetworkAclIds: [networkAclId] }),
     );
     const entries = result.NetworkAcls?.[0]?.Entries ?? [];
     const entry = entries.find((e) => e.RuleNumber === ruleNumber && e.Egress === egress);
@@ -62,7 +62,7 @@ export const ec2UnblockAddressInNetworkAcl: ActionDefinition<
       );
     }
     await ec2.send(
-      new DeleteNetworkAclEntryCommand({
+      new ec2Sdk.DeleteNetworkAclEntryCommand({
         NetworkAclId: networkAclId,
         RuleNumber: ruleNumber,
         Egress: egress,
@@ -75,7 +75,7 @@ export const ec2UnblockAddressInNetworkAcl: ActionDefinition<
     const { networkAclId, ruleNumber, egress, cidrBlock } = input;
     const ec2 = context.aws.ec2();
     const result = await ec2.send(
-      new DescribeNetworkAclsCommand({ NetworkAclIds: [networkAclId] }),
+      new ec2Sdk.DescribeNetworkAclsCommand({ NetworkAclIds: [networkAclId] }),
     );
     const entries = result.NetworkAcls?.[0]?.Entries ?? [];
     const entry = entries.find((e) => e.RuleNumber === ruleNumber && e.Egress === egress);

@@ -1,14 +1,5 @@
-import {
-  AuthorizeSecurityGroupEgressCommand,
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
-  RevokeSecurityGroupEgressCommand,
-  RevokeSecurityGroupIngressCommand,
-  type EC2Client,
-  type IpPermission,
-  type SecurityGroup,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import type { ActionContext } from '../types.js';
 import { TAG_RUN_ID } from './ec2-snapshot-volumes.js';
 
@@ -50,7 +41,7 @@ async function findGroup(
   name: string,
 ): Promise<SecurityGroup | undefined> {
   const result = await ec2.send(
-    new DescribeSecurityGroupsCommand({
+    new ec2Sdk.DescribeSecurityGroupsCommand({
       Filters: [
         { Name: 'vpc-id', Values: [vpcId] },
         { Name: 'group-name', Values: [name] },
@@ -108,7 +99,7 @@ async function setRules(ec2: EC2Client, group: SecurityGroup, rules: GroupRules)
   if (!samePermissions(group.IpPermissions, rules.ingress)) {
     if (group.IpPermissions?.length) {
       await ec2.send(
-        new RevokeSecurityGroupIngressCommand({
+        new ec2Sdk.RevokeSecurityGroupIngressCommand({
           GroupId: groupId,
           IpPermissions: toRevocable(group.IpPermissions),
         }),
@@ -116,7 +107,7 @@ async function setRules(ec2: EC2Client, group: SecurityGroup, rules: GroupRules)
     }
     if (rules.ingress.length) {
       await ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
+        new ec2Sdk.AuthorizeSecurityGroupIngressCommand({
           GroupId: groupId,
           IpPermissions: [...rules.ingress],
         }),
@@ -127,7 +118,7 @@ async function setRules(ec2: EC2Client, group: SecurityGroup, rules: GroupRules)
   if (!samePermissions(group.IpPermissionsEgress, rules.egress)) {
     if (group.IpPermissionsEgress?.length) {
       await ec2.send(
-        new RevokeSecurityGroupEgressCommand({
+        new ec2Sdk.RevokeSecurityGroupEgressCommand({
           GroupId: groupId,
           IpPermissions: toRevocable(group.IpPermissionsEgress),
         }),
@@ -135,7 +126,7 @@ async function setRules(ec2: EC2Client, group: SecurityGroup, rules: GroupRules)
     }
     if (rules.egress.length) {
       await ec2.send(
-        new AuthorizeSecurityGroupEgressCommand({
+        new ec2Sdk.AuthorizeSecurityGroupEgressCommand({
           GroupId: groupId,
           IpPermissions: [...rules.egress],
         }),
@@ -161,7 +152,7 @@ export async function ensureSecurityGroup(
   if (group === undefined) {
     try {
       const result = await ec2.send(
-        new CreateSecurityGroupCommand({
+        new ec2Sdk.CreateSecurityGroupCommand({
           GroupName: options.name,
           Description: options.description,
           VpcId: options.vpcId,

@@ -1,4 +1,5 @@
-import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { AwsActionError } from './errors.js';
 
 /**
@@ -6,7 +7,7 @@ import { AwsActionError } from './errors.js';
  * through unchanged; an answer without the instance is an {@link AwsActionError}.
  */
 export async function findInstance(ec2: EC2Client, instanceId: string): Promise<Instance> {
-  const result = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const result = await ec2.send(new ec2Sdk.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   const instances = (result.Reservations ?? []).flatMap((r) => r.Instances ?? []);
   const instance = instances.find((i) => i.InstanceId === instanceId);
   if (instance === undefined) {

@@ -3,7 +3,7 @@ import {
   DetachInstancesCommand,
   EnterStandbyCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import type { ActionContext } from '../types.js';
 
 /**
@@ -63,7 +63,7 @@ export async function leaveAutoScalingGroup(
   };
   const tagValue = `${prior.groupName}|${prior.action}|${prior.desiredCapacityDecremented ? 'decremented' : 'kept'}`;
   await context.aws.ec2().send(
-    new CreateTagsCommand({
+    new ec2Sdk.CreateTagsCommand({
       Resources: [input.instanceId],
       Tags: [{ Key: TAG_PREVIOUS_AUTO_SCALING, Value: tagValue }],
     }),

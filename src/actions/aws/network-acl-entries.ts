@@ -1,9 +1,5 @@
-import {
-  DescribeNetworkAclsCommand,
-  type EC2Client,
-  type NetworkAcl,
-  type NetworkAclEntry,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { AwsActionError } from './errors.js';
 
 /** Highest rule number a caller may use; 32767 is AWS's catch-all deny. */
@@ -12,7 +8,7 @@ export const MAX_NETWORK_ACL_RULE_NUMBER = 32766;
 /** The network ACL associated with a subnet (every subnet has exactly one). */
 export async function findSubnetAcl(ec2: EC2Client, subnetId: string): Promise<NetworkAcl> {
   const filters = [{ Name: 'association.subnet-id', Values: [subnetId] }];
-  const result = await ec2.send(new DescribeNetworkAclsCommand({ Filters: filters }));
+  const result = await ec2.send(new ec2Sdk.DescribeNetworkAclsCommand({ Filters: filters }));
   const acl = result.NetworkAcls?.[0];
   if (acl?.NetworkAclId === undefined) {
     throw new AwsActionError(

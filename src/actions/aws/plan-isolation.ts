@@ -1,5 +1,5 @@
 import { DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import type { PlanContext, PlannedChange } from '../types.js';
 import { describeInstanceInterfaces, groupIdsOf } from './describe-instance-interfaces.js';
 import type { IsolateInstanceInput } from './ec2-isolate-instance.js';
@@ -12,7 +12,7 @@ async function findGroupId(context: PlanContext, vpcId: string, name: string) {
   ];
   const result = await context.aws
     .ec2()
-    .send(new DescribeSecurityGroupsCommand({ Filters: filters }));
+    .send(new ec2Sdk.DescribeSecurityGroupsCommand({ Filters: filters }));
   return result.SecurityGroups?.[0]?.GroupId;
 }
 

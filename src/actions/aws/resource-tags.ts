@@ -1,9 +1,5 @@
-import {
-  CreateTagsCommand,
-  DeleteTagsCommand,
-  DescribeTagsCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { PlannedChange } from '../types.js';
 
@@ -29,7 +25,7 @@ export async function readResourceTags(
   resourceId: string,
 ): Promise<Record<string, string>> {
   const filters = [{ Name: 'resource-id', Values: [resourceId] }];
-  const result = await ec2.send(new DescribeTagsCommand({ Filters: filters }));
+  const result = await ec2.send(new ec2Sdk.DescribeTagsCommand({ Filters: filters }));
   const tags: Record<string, string> = {};
   for (const tag of result.Tags ?? []) {
     if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
@@ -61,10 +57,10 @@ export async function applyTagValues(
   });
   const toDelete = keys.filter((key) => wanted[key] === null).map((Key) => ({ Key }));
   if (toSet.length > 0) {
-    await ec2.send(new CreateTagsCommand({ Resources: [resourceId], Tags: toSet }));
+    await ec2.send(new ec2Sdk.CreateTagsCommand({ Resources: [resourceId], Tags: toSet }));
   }
   if (toDelete.length > 0) {
-    await ec2.send(new DeleteTagsCommand({ Resources: [resourceId], Tags: toDelete }));
+    await ec2.send(new ec2Sdk.DeleteTagsCommand({ Resources: [resourceId], Tags: toDelete }));
   }
   return keys.length > 0;
 }
