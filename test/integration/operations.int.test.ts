@@ -109,11 +109,9 @@ describe('operating the durable queue', () => {
         requester: 'U1',
         trigger: { source: 'cli' },
       });
-      // In hand: the worker has marked the second step's delivery started (it does so first).
-      const marker = `exec:${stepJobId({ runId: started.runId, stepId: 'd2', attempt: 1, approved: false })}`;
-      await waitFor(
-        async () => (await stack.redis.hexists(stack.driver.keys.run(started.runId), marker)) === 1,
-      );
+      // In hand: the worker has taken the second step's job.
+      const jobId = stepJobId({ runId: started.runId, stepId: 'd2', attempt: 1, approved: false });
+      await waitFor(async () => (await stack.driver.queue.getJobState(jobId)) === 'active');
 
       worker.child.kill('SIGTERM');
       const exit = await worker.exited;
