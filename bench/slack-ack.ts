@@ -9,7 +9,8 @@
  * By default the server runs as `firebreak serve` does with REDIS_URL: it acknowledges,
  * enqueues on BullMQ (a redis-server of the bench's own) and posts progress, while a separate
  * worker process (bench/slack-worker.ts) runs the steps. BENCH_DRIVER=in-process runs every
- * step in the server process instead, as the embedded default does.
+ * step in the server process instead, as the embedded default does. BENCH_CPU_PROFILE=FILE
+ * writes a CPU profile of the server thread during the bursts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ import type { AuditSink } from '../src/audit/index.js';
 import type { RunDriver, RunState } from '../src/engine/index.js';
 import { BullmqDriver, createRedisConnection } from '../src/queue/index.js';
 import { startRedis } from './bench-redis.js';
+import { startCpuProfile } from './cpu-profile.js';
 
 const CONCURRENCY = 50;
 const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP ?? 200);
@@ -198,7 +200,8 @@ async function main(): Promise<void> {
 
   const settle = async () => {
     await settleRuns();
-    await server.chatops?.idle();
+    // Updates held back by the rate limit count too: each burst starts on a quiet server.
+    await server.chatops?.settled();
   };
   await load.sustained(WARMUP_REQUESTS, 0);
   await settle();
@@ -209,9 +212,11 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   await settle();
   const offset = WARMUP_REQUESTS + MEASURED_REQUESTS;
+  const stopProfile = await startCpuProfile();
   const latencies = (await runBursts(load, MEASURED_REQUESTS, offset, settle)).sort(
     (a, b) => a - b,
   );
+  await stopProfile();
   const runs = (await driver.listRuns()).length;
   await stop();
 

@@ -1,11 +1,11 @@
-import { App, ExpressReceiver, webApi } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type {
   AllMiddlewareArgs,
   AuthorizeResult,
   RespondFn,
   SlackCommandMiddlewareArgs,
 } from '@slack/bolt';
-import type { Application } from 'express';
 import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AwsClients } from '../aws/index.js';
@@ -17,6 +17,7 @@ import type { Clock, Logger } from '../shared/index.js';
 import { NOOP_CHATOPS_METRICS } from './chatops-metrics.js';
 import type { ChatOpsMetrics } from './chatops-metrics.js';
 import { ChatOpsError } from './errors.js';
+import { AckFirstQueue } from './ack-first-queue.js';
 import { ApprovalHandler } from './interactions/approval-handler.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { RunMessagePublisher } from './run-message-publisher.js';
@@ -54,7 +55,11 @@ export interface SlackChatOpsOptions {
    * HTTP mode: the Express app that serves Slack's requests and the path they arrive on. The
    * caller mounts its signature guard on that path first; Bolt verifies signatures again.
    */
-  readonly http?: { readonly app: Application; readonly path?: string };
+  readonly http?: {
+    /** Takes Bolt's request listener for the Slack path (see `HttpServer.mountSlack`). */
+    readonly mount: (listener: (req: IncomingMessage, res: ServerResponse) => void) => void;
+    readonly path?: string;
+  };
   readonly metrics?: ChatOpsMetrics;
   /** Least time between two updates of one run's message, in milliseconds. Default 1000. */
   readonly minUpdateIntervalMs?: number;
@@ -80,6 +85,8 @@ export interface SlackChatOps {
   start(): Promise<void>;
   /** Resolves once no Slack work is in flight (tests and shutdown). */
   idle(): Promise<void>;
+  /** Like {@link idle}, and also waits for run message updates held back by the rate limit. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -143,15 +150,17 @@ function createApp(options: SlackChatOpsOptions): CreatedApp {
     'SLACK_SIGNING_SECRET',
     'requests from Slack cannot be verified',
   );
-  const receiver = new ExpressReceiver({
+  // Bolt's plain node:http receiver, fed by the server's Slack route after its own guard;
+  // Bolt checks the signature again (signatureVerification stays on).
+  const receiver = new HTTPReceiver({
     signingSecret,
     signatureVerification: true,
-    app: http.app,
-    endpoints: http.path ?? DEFAULT_SLACK_EVENTS_PATH,
+    endpoints: [http.path ?? DEFAULT_SLACK_EVENTS_PATH],
     logger,
     // Acknowledge as soon as ack() is called: Slack wants an answer within three seconds.
     processBeforeResponse: false,
   });
+  http.mount(receiver.requestListener);
   return { app: new App({ ...common, receiver }), mode: 'http', client, authorize };
 }
 
@@ -224,11 +233,16 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   });
   const approvals = new ApprovalHandler(common);
 
-  /** Runs work after the acknowledgement, never on the request. */
+  // Every request marks the queue busy, so that work waits until a burst has been acknowledged.
+  const ackFirst = new AckFirstQueue();
+  app.use(async ({ next }) => {
+    ackFirst.noteRequest();
+    await next();
+  });
+
+  /** Runs work after the acknowledgement, never on the request, and after pending acks. */
   const later = (task: () => Promise<unknown>) => {
-    // setImmediate lets requests already waiting on the socket be acknowledged first: work
-    // started at once would run its first steps (microtasks) ahead of their acks.
-    const promise = new Promise((resolve) => setImmediate(resolve))
+    const promise = new Promise<void>((resolve) => ackFirst.defer(resolve))
       .then(task)
       .then(() => undefined)
       .catch((error: unknown) =>
@@ -347,6 +361,11 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     idle: async () => {
       while (work.size > 0) await Promise.all([...work]);
       await publisher.idle();
+      while (work.size > 0) await Promise.all([...work]);
+    },
+    settled: async () => {
+      while (work.size > 0) await Promise.all([...work]);
+      await publisher.settled();
       while (work.size > 0) await Promise.all([...work]);
     },
     stop: async () => {

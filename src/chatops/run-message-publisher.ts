@@ -116,6 +116,19 @@ export class RunMessagePublisher {
     }
   }
 
+  /**
+   * Resolves once no run has a call in flight or an update waiting on a timer, checking every
+   * `pollMs` on the wall clock (with a virtual clock, advance it first).
+   */
+  async settled(pollMs = 5): Promise<void> {
+    for (;;) {
+      await this.idle();
+      const waiting = [...this.records.values()].some((r) => r.timer || r.flushing);
+      if (!waiting) return;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
   /** Cancels pending timers (on shutdown). Queued updates are not sent. */
   close(): void {
     for (const record of this.records.values()) record.timer?.cancel();

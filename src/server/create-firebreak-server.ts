@@ -91,7 +91,7 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
       : createSlackChatOps({
           ...options,
           metrics,
-          http: mode === 'http' ? { app: http.app } : undefined,
+          http: mode === 'http' ? { mount: (listener) => http.mountSlack(listener) } : undefined,
         });
   return {
     http,

@@ -40,10 +40,15 @@ export interface HttpServerOptions {
 
 /** The HTTP server of `firebreak serve`. */
 export interface HttpServer {
-  /** The Express app, for Bolt's receiver to mount on (after the guard, which is in place). */
+  /** The Express app behind `GET /healthz` and `GET /metrics`. */
   readonly app: Application;
-  /** The request listener `listen` serves: `POST /sns` directly, everything else via `app`. */
+  /** The request listener `listen` serves: `POST /sns` and the Slack path directly, the rest via `app`. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Hands Slack requests that passed the signature guard to `listener` (Bolt's HTTP receiver).
+   * Until then they are answered 503.
+   */
+  mountSlack(listener: (req: IncomingMessage, res: ServerResponse) => void): void;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -73,18 +78,22 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     next();
   });
 
-  if (options.slack) {
-    const { signingSecret, now, maxBodyBytes } = options.slack;
-    const guard = createSlackRequestGuard({
-      signingSecret,
-      now: now ?? Date.now,
+  // Slack requests skip Express too: every one is checked here, then handed to Bolt.
+  let slackListener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const slackGuard =
+    options.slack &&
+    createSlackRequestGuard({
+      signingSecret: options.slack.signingSecret,
+      now: options.slack.now ?? Date.now,
       audit: options.audit,
       logger,
       metrics,
-      maxBodyBytes,
+      maxBodyBytes: options.slack.maxBodyBytes,
     });
-    app.post(slackPath, guard);
-  }
+  const toSlack = (req: IncomingMessage, res: ServerResponse): void => {
+    if (slackListener) return slackListener(req, res);
+    res.writeHead(503, { 'content-type': 'text/plain' }).end('Slack is not ready\n');
+  };
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...options.health?.() });
@@ -101,23 +110,36 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     audit: options.audit,
     logger,
   });
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = req.url ?? '';
-    if (req.method !== 'POST' || (url !== '/sns' && !url.startsWith('/sns?'))) {
-      return void app(req, res);
-    }
+  const timed = (route: string, res: ServerResponse): void => {
     const startedAt = process.hrtime.bigint();
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      metrics.observeRequest('/sns', res.statusCode, durationMs);
+      metrics.observeRequest(route, res.statusCode, durationMs);
     });
-    void sns(req, res);
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'POST') return void app(req, res);
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === '/sns') {
+      timed('/sns', res);
+      return void sns(req, res);
+    }
+    if (slackGuard && path === slackPath) {
+      timed(slackPath, res);
+      return void slackGuard(req, res, () => toSlack(req, res));
+    }
+    app(req, res);
   };
 
   let server: Server | undefined;
   return {
     app,
     handle,
+    mountSlack: (listener) => {
+      slackListener = listener;
+    },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         const created = createServer(handle);

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditSink } from '../audit/index.js';
 import { verifySlackSignature } from '../chatops/index.js';
 import type { ChatOpsMetrics } from '../chatops/index.js';
@@ -20,12 +20,19 @@ export interface SlackRequestGuardOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** A request whose raw body has been read; Bolt's Express receiver reuses `rawBody`. */
-type RequestWithRawBody = Request & { rawBody?: Buffer };
+/** A request whose raw body has been read; Bolt's receiver reuses `rawBody`. */
+export type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
+
+/** Checks a Slack request; calls `next` only for one that passes. */
+export type SlackRequestGuard = (
+  req: RequestWithRawBody,
+  res: ServerResponse,
+  next: () => void,
+) => Promise<void>;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +52,7 @@ function readBody(req: Request, maxBytes: number): Promise<Buffer> {
   });
 }
 
-function header(req: Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -69,7 +76,7 @@ function claimedUserId(body: string): string | undefined {
  * 401 and an audit record (`request.refused`, the claimed Slack user id in `data`) when either
  * fails. Bolt then verifies the same bytes again with its own check.
  */
-export function createSlackRequestGuard(options: SlackRequestGuardOptions): RequestHandler {
+export function createSlackRequestGuard(options: SlackRequestGuardOptions): SlackRequestGuard {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_SLACK_MAX_BODY_BYTES;
   const log = options.logger.child({ component: 'slack-guard' });
 
@@ -88,18 +95,18 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Requ
     });
   };
 
-  return async (req: RequestWithRawBody, res, next) => {
+  return async (req, res, next) => {
     let raw: Buffer;
     try {
       raw = await readBody(req, maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         await refuse('too_large', error.message, undefined);
-        res.status(413).set('Connection', 'close').end();
+        res.writeHead(413, { connection: 'close' }).end();
         return;
       }
       log.warn('slack request body unreadable', { error: describeError(error) });
-      res.status(400).end();
+      res.writeHead(400).end();
       return;
     }
     const body = raw.toString('utf8');
@@ -112,7 +119,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Requ
     });
     if (!result.ok) {
       await refuse(result.reason, result.message, claimedUserId(body));
-      res.status(401).end();
+      res.writeHead(401).end();
       return;
     }
     req.rawBody = raw;
