@@ -45,6 +45,9 @@ import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { StepWorker } from './step-worker.js';
 import type { StepWorkerOptions } from './step-worker.js';
 
+/** Most run states a process keeps of its own commits, to spare reading them back. */
+const MAX_REMEMBERED_STATES = 2000;
+
 /** Options for {@link BullmqDriver}. */
 export interface BullmqDriverOptions {
   /**
@@ -81,6 +84,8 @@ export interface DriverInternals {
   readonly keys: RedisKeys;
   readonly options: BullmqDriverOptions;
   feed(runId: string, event: EngineEvent, known?: RunState): Promise<ControlOutcome>;
+  /** The state this process last committed for a run still going, if it remembers one. */
+  committedState(runId: string): RunState | undefined;
   ensureScheduled(stored: StoredRun): Promise<void>;
   startWaiting(runId: string): Promise<void>;
   finishLock(runId: string, lock: string): Promise<void>;
@@ -102,6 +107,8 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   private subscription: Promise<unknown> = Promise.resolve();
   private readonly nextRunId: () => string;
   private readonly jobOptions: JobsOptions;
+  /** States this process committed last, by run (bounded; insertion order is age). */
+  private readonly committed = new Map<string, RunState>();
 
   constructor(readonly options: BullmqDriverOptions) {
     this.keys = createRedisKeys(options.prefix);
@@ -238,13 +245,30 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       const version = stored.state.version;
       // The next step's job goes out with the commit, not after it: a worker that takes it
       // before the commit lands sees an older version and puts it back (see StepJobData.version).
-      const [outcome] = await Promise.all([
-        this.store.commit(version, transition.state, transition.audit, extras),
-        ...this.earlyStepJobs(transition),
-      ]);
+      const committing = this.store.commit(version, transition.state, transition.audit, extras);
+      // Remembered as soon as the commit lands, before a worker slot can take the next job.
+      const remembered = committing.then((outcome) => {
+        if (outcome === 'committed') this.remember(transition.state);
+        return outcome;
+      });
+      const [outcome] = await Promise.all([remembered, ...this.earlyStepJobs(transition)]);
       if (outcome === 'conflict') continue;
       await this.carryOut(transition, stored.lock, true);
       return { accepted: true, state: transition.state };
+    }
+  }
+
+  committedState(runId: string): RunState | undefined {
+    return this.committed.get(runId);
+  }
+
+  private remember(state: RunState): void {
+    this.committed.delete(state.runId);
+    if (isFinished(state)) return;
+    this.committed.set(state.runId, state);
+    const oldest = this.committed.keys().next().value;
+    if (this.committed.size > MAX_REMEMBERED_STATES && oldest !== undefined) {
+      this.committed.delete(oldest);
     }
   }
 

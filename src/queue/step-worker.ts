@@ -66,8 +66,6 @@ export class StepWorker {
   private readonly worker: Worker;
   private readonly logger: Logger;
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** States this worker committed last, by run (bounded; insertion order is age). */
-  private readonly committed = new Map<string, RunState>();
 
   constructor(
     private readonly driver: DriverInternals,
@@ -153,7 +151,7 @@ export class StepWorker {
     const data = job.data;
     const { runId, stepId } = data;
     const marker = `exec:${stepJobId(data)}`;
-    const known = this.committed.get(runId);
+    const known = this.driver.committedState(runId);
     const minVersion = data.version ?? 0;
     const claim = this.canSkipClaim(job, known)
       ? { state: known }
@@ -202,8 +200,7 @@ export class StepWorker {
     // runStep binds runId and stepId to the logger itself.
     const deps = { actions, aws, audit, clock, logger };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);
-    const outcome = await this.driver.feed(runId, event, state);
-    this.remember(outcome.accepted ? outcome.state : undefined, runId);
+    await this.driver.feed(runId, event, state);
   }
 
   /**
@@ -217,17 +214,6 @@ export class StepWorker {
     const step = known.steps[known.cursor];
     if (step?.id !== job.data.stepId) return false;
     return this.driver.options.actions.find(step.action)?.idempotency === 'safe';
-  }
-
-  /** Keeps the state this worker committed, to spare reading it back for the run's next step. */
-  private remember(state: RunState | undefined, runId: string): void {
-    this.committed.delete(runId);
-    if (!state || isFinished(state)) return;
-    this.committed.set(runId, state);
-    const oldest = this.committed.keys().next().value;
-    if (this.committed.size > this.config.concurrency * 4 && oldest !== undefined) {
-      this.committed.delete(oldest);
-    }
   }
 
   private async processTimer(job: Job<TimerJobData>, token: string | undefined): Promise<void> {
