@@ -153,9 +153,13 @@ export class StepWorker {
     const marker = `exec:${stepJobId(data)}`;
     const known = this.driver.committedState(runId);
     const minVersion = data.version ?? 0;
-    const claim = this.canSkipClaim(job, known)
-      ? { state: known }
-      : await this.driver.store.claim(runId, marker, this.config.workerId, minVersion, known);
+    const claim = await this.driver.store.claim(
+      runId,
+      marker,
+      this.config.workerId,
+      minVersion,
+      known,
+    );
     if (!claim) return;
     if (claim.early) {
       await job.moveToDelayed(this.driver.options.clock.now() + EARLY_STEP_JOB_DELAY_MS, token);
@@ -178,9 +182,7 @@ export class StepWorker {
       return;
     }
 
-    // A stalled job whose first delivery never marked its step (a safe step, or a worker
-    // killed before the mark) is a redelivery too, for the audit log.
-    const redelivered = claim.startedBy !== undefined || job.stalledCounter > 0;
+    const redelivered = claim.startedBy !== undefined;
     if (redelivered) {
       const auditData = {
         attempt: data.attempt,
@@ -201,19 +203,6 @@ export class StepWorker {
     const deps = { actions, aws, audit, clock, logger };
     const event = await runStep(state, runbook, { ...data, redelivered }, deps);
     await this.driver.feed(runId, event, state);
-  }
-
-  /**
-   * A step whose action is safe to repeat needs no started mark: on its first delivery, with
-   * the state this worker committed for it in hand, it acts without a round trip to Redis.
-   * A redelivery, a retry and a state this worker does not hold take the claim.
-   */
-  private canSkipClaim(job: Job<StepJobData>, known: RunState | undefined): known is RunState {
-    if (!known || known.version < (job.data.version ?? 0)) return false;
-    if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) return false;
-    const step = known.steps[known.cursor];
-    if (step?.id !== job.data.stepId) return false;
-    return this.driver.options.actions.find(step.action)?.idempotency === 'safe';
   }
 
   private async processTimer(job: Job<TimerJobData>, token: string | undefined): Promise<void> {
