@@ -352,7 +352,16 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     ) {
       throw new RunExistsError(initial.runId);
     }
-    await this.carryOut(transition, undefined);
+    try {
+      await this.carryOut(transition, undefined);
+    } catch (error) {
+      // The run is recorded: the workers' sweeper queues its first step. Throwing here would
+      // make a trigger start it a second time.
+      this.options.logger.warn('run recorded but its first step not queued; the sweeper will', {
+        runId: initial.runId,
+        error: describeError(error),
+      });
+    }
     return transition.state;
   }
 

@@ -39,6 +39,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 /**
+ * A TTL for `SET PX`: whole milliseconds, at least one. Redis refuses `PX 0`, and a script that
+ * fails after taking the MessageId would keep it without doing the rest.
+ */
+function toTtlArg(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms)));
+}
+
+/**
  * A {@link DedupeStore} in Redis, shared by every server: `<prefix>msg:<MessageId>` and
  * `<prefix>incident:<key>`, each with a TTL, so nothing needs sweeping.
  */
@@ -55,10 +63,10 @@ export class RedisDedupeStore implements DedupeStore {
 
   async claimDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim> {
     const keys = [`${this.prefix}msg:${request.messageId}`];
-    const args = [String(Math.ceil(request.messageTtlMs))];
+    const args = [toTtlArg(request.messageTtlMs)];
     for (const { incidentKey, runId, windowMs } of request.incidents) {
       keys.push(`${this.prefix}incident:${incidentKey}`);
-      args.push(runId, String(Math.ceil(windowMs)));
+      args.push(runId, toTtlArg(windowMs));
     }
     const call = this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     const reply = (await call['firebreakClaimDelivery']?.(keys.length, ...keys, ...args)) as

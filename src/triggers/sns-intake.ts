@@ -3,7 +3,7 @@ import type { AuditEntry, AuditSink } from '../audit/index.js';
 import type { RunRequest } from '../engine/index.js';
 import { resolveInputs } from '../runbook/index.js';
 import type { RunbookDocument } from '../runbook/index.js';
-import { FirebreakError, createRunId, createSilentLogger } from '../shared/index.js';
+import { FirebreakError, createRunId, createSilentLogger, describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DedupeStore, IncidentClaim } from './dedupe-store.js';
 import {
@@ -33,7 +33,9 @@ export type TriggerRefusalCode =
   /** A rule matched but its input mapping or incident key failed, or the inputs are invalid. */
   | 'TRIGGER_MAPPING_FAILED'
   /** The run driver did not take the run; SNS is answered 500 and delivers again. */
-  | 'TRIGGER_START_FAILED';
+  | 'TRIGGER_START_FAILED'
+  /** The runbook's lock (`lockMode: refuse`) is held by another run; the driver recorded it. */
+  | 'TRIGGER_RUN_LOCKED';
 
 /** Why a message became a note on a run instead of starting one. */
 export type TriggerNoteReason = 'same-incident' | 'alarm-state-change';
@@ -224,14 +226,35 @@ async function start(
       triggerAudit,
     });
   } catch (error) {
-    await config.options.store.releaseIncident(incidentStoreKey(runbookId, incidentKey), runId);
+    await releaseIncident(config, incidentStoreKey(runbookId, incidentKey), runId);
+    if (error instanceof FirebreakError && error.code === 'RUN_LOCKED') {
+      // The driver recorded the refused run with the trigger's records: nothing to redeliver.
+      config.logger.warn('trigger run refused by its lock', { runbookId, runId, messageId });
+      handling.outcomes.push({ kind: 'refused', runbookId, code: 'TRIGGER_RUN_LOCKED' });
+      return;
+    }
+    // The driver throws only when it recorded nothing, so the trigger's records go here.
     const reason = error instanceof Error ? error.message : String(error);
     const failed = refusal(delivery, 'TRIGGER_START_FAILED', { runbook: runbookId, runId, reason });
-    await appendAll(config.options.audit, [...triggerAudit, failed]);
+    await appendAll(config.options.audit, [...triggerAudit, failed]).catch((auditError) => {
+      config.logger.error('trigger start failure not audited', {
+        runId,
+        error: describeError(auditError),
+      });
+    });
     throw error;
   }
   config.logger.info('trigger run started', { runbookId, runId, incidentKey, messageId });
   handling.outcomes.push({ kind: 'started', runbookId, runId });
+}
+
+/** Gives an incident key back; a failure is logged, as the key expires with its window anyway. */
+async function releaseIncident(config: IntakeConfig, key: string, runId: string): Promise<void> {
+  try {
+    await config.options.store.releaseIncident(key, runId);
+  } catch (error) {
+    config.logger.error('incident key not released', { runId, error: describeError(error) });
+  }
 }
 
 /** Notes a change of state (an alarm back to OK) on the run its incident started, if any. */
@@ -272,7 +295,17 @@ async function handleClaimed(
   for (const [index, match] of matches.entries()) {
     const claim = claims[index] as IncidentClaim;
     if (claim.claimed) {
-      await start(config, handling, match, claim.runId);
+      try {
+        await start(config, handling, match, claim.runId);
+      } catch (error) {
+        // SNS delivers again: the incidents this delivery claimed but did not start go back too.
+        for (const [later, next] of matches.entries()) {
+          const held = claims[later] as IncidentClaim;
+          const key = incidentStoreKey(next.runbookId, next.incidentKey);
+          if (later > index && held.claimed) await releaseIncident(config, key, held.runId);
+        }
+        throw error;
+      }
       continue;
     }
     const { runbookId, incidentKey } = match;
