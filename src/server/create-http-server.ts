@@ -57,6 +57,25 @@ export interface HttpServer {
 const KNOWN_ROUTES = new Set(['/sns', '/healthz', '/metrics']);
 
 /**
+ * The path a request is routed on, matched as Express matches by default: without the query,
+ * a trailing slash or case, and from an absolute-form target (`POST http://host/sns`).
+ */
+function toRoutePath(target: string): string {
+  let path = target;
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return '';
+    }
+  }
+  const query = path.indexOf('?');
+  if (query !== -1) path = path.slice(0, query);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path.toLowerCase();
+}
+
+/**
  * Builds the HTTP server `firebreak serve` runs: the Slack path (signature guard here, Bolt's
  * receiver mounted by the caller), `POST /sns` with a raw text body and a size limit,
  * `GET /healthz`, and Prometheus `GET /metrics`.
@@ -117,18 +136,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       metrics.observeRequest(route, res.statusCode, durationMs);
     });
   };
+  const failed = (res: ServerResponse) => (error: unknown) => {
+    logger.error('request failed', { error: describeError(error) });
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end();
+  };
+  const slackRoute = slackPath.toLowerCase();
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'POST') return void app(req, res);
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = toRoutePath(req.url ?? '');
     if (path === '/sns') {
       timed('/sns', res);
-      return void sns(req, res);
+      return void sns(req, res).catch(failed(res));
     }
-    if (slackGuard && path === slackPath) {
+    if (slackGuard && path === slackRoute) {
       timed(slackPath, res);
-      return void slackGuard(req, res, () => toSlack(req, res));
+      // Bolt's receiver matches its endpoint exactly.
+      req.url = slackPath;
+      return void slackGuard(req, res, () => toSlack(req, res)).catch(failed(res));
     }
     app(req, res);
   };

@@ -83,16 +83,21 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
   const refuse = async (reason: string, message: string, claimed: string | undefined) => {
     options.metrics?.requestRefused(`slack_${reason}`);
     log.warn('slack request refused', { reason, claimedSlackUserId: claimed });
-    await options.audit.append({
-      type: 'request.refused',
-      actor: 'slack:unverified',
-      data: {
-        source: 'slack',
-        code: `SLACK_${reason.toUpperCase()}`,
-        reason: message,
-        claimedSlackUserId: claimed,
-      },
-    });
+    // The refusal stands even when it cannot be audited (the store is down): answer anyway.
+    await options.audit
+      .append({
+        type: 'request.refused',
+        actor: 'slack:unverified',
+        data: {
+          source: 'slack',
+          code: `SLACK_${reason.toUpperCase()}`,
+          reason: message,
+          claimedSlackUserId: claimed,
+        },
+      })
+      .catch((error: unknown) => {
+        log.error('audit of a slack refusal failed', { reason, error: describeError(error) });
+      });
   };
 
   return async (req, res, next) => {

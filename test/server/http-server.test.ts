@@ -124,6 +124,16 @@ describe('createHttpServer', () => {
     );
   });
 
+  it('routes /sns as Express did: trailing slash, any case, a query string', async () => {
+    const url = await start(async () => ({ status: 200, outcome: 'notification-recorded' }));
+    const statuses = await Promise.all(
+      ['/sns/', '/SNS', '/sns?from=sns'].map(
+        async (path) => (await fetch(`${url}${path}`, { method: 'POST', body: '{}' })).status,
+      ),
+    );
+    expect(statuses).toEqual([200, 200, 200]);
+  });
+
   it('answers /sns with 503 when no handler is configured', async () => {
     const url = await start();
     expect((await fetch(`${url}/sns`, { method: 'POST', body: '{}' })).status).toBe(503);
