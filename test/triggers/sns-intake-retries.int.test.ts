@@ -14,21 +14,10 @@ import {
 } from '../../src/triggers/index.js';
 import type { DedupeStore, SnsEnvelope } from '../../src/triggers/index.js';
 import { TEST_TOPIC_ARN, toAlarmMessage } from './signed-alarms.js';
-import { parseTestRunbook } from './trigger-runbooks.js';
+import { cpuAlarmRunbook, parseTestRunbook } from './trigger-runbooks.js';
 
-// Two runbooks whose rules both match the corpus EC2-CPU alarm.
-const runbookYaml = (name: string, extra = '') => `name: ${name}
-title: ${name}
-severity: high
-inputs:
-  instanceId: { type: ec2-instance-id }
-triggers:
-  - alarm: { name: "EC2-*", namespace: AWS/EC2 }
-    inputs: { instanceId: "\${{ trigger.dimensions.InstanceId }}" }${extra}
-phases:
-  detect:
-    - { id: record, action: note, with: { text: "cpu" } }
-`;
+// Runbooks whose rules all match the corpus EC2-CPU alarm.
+const runbookYaml = (name: string, rule = '') => cpuAlarmRunbook({ name, rule });
 
 let redis: Redis;
 const prefixes: string[] = [];
@@ -46,7 +35,7 @@ afterAll(async () => {
 });
 
 function createRedisStore(): RedisDedupeStore {
-  const keyPrefix = `firebreak-test:adversarial:${randomUUID()}:`;
+  const keyPrefix = `firebreak-test:intake-retries:${randomUUID()}:`;
   prefixes.push(keyPrefix);
   return new RedisDedupeStore({ redis, keyPrefix });
 }
@@ -95,7 +84,7 @@ describe('SNS intake with a Redis store and a zero dedupeWindow', () => {
   it('starts the run (Redis refuses PX 0, so the TTL is at least 1 ms) and refuses the redelivery', async () => {
     const harness = createHarness(
       createRedisStore(),
-      [runbookYaml('cpu-a', '\n    dedupeWindow: 0s')],
+      [runbookYaml('cpu-a', '    dedupeWindow: 0s\n')],
       0,
     );
 

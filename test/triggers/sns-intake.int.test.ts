@@ -26,20 +26,14 @@ import type {
 import { readCorpus } from './corpus.js';
 import { TEST_TOPIC_ARN, createTestSigner, toAlarmMessage } from './signed-alarms.js';
 import type { TestSigner } from './signed-alarms.js';
-import { EXPECTED_ROUTES, parseTestRunbook, writeTestRunbooks } from './trigger-runbooks.js';
+import {
+  EXPECTED_ROUTES,
+  cpuAlarmRunbook,
+  parseTestRunbook,
+  writeTestRunbooks,
+} from './trigger-runbooks.js';
 
-const ALARM_RUNBOOK = `name: cpu-alarm
-title: CPU alarm
-severity: high
-inputs:
-  instanceId: { type: ec2-instance-id }
-triggers:
-  - alarm: { name: "EC2-*", namespace: AWS/EC2 }
-    inputs: { instanceId: "\${{ trigger.dimensions.InstanceId }}" }
-phases:
-  detect:
-    - { id: record, action: note, with: { text: "cpu" } }
-`;
+const ALARM_RUNBOOK = cpuAlarmRunbook();
 
 let redis: Redis;
 let signer: TestSigner;

@@ -5,21 +5,14 @@ import { RedisDedupeStore, createSnsRoute } from '../../src/triggers/index.js';
 import { createTestStack, deletePrefix, uniquePrefix } from '../queue/stack.js';
 import type { TestStack } from '../queue/stack.js';
 import { TEST_TOPIC_ARN, createTestSigner, toAlarmMessage } from './signed-alarms.js';
-import { parseTestRunbook } from './trigger-runbooks.js';
+import { cpuAlarmRunbook, parseTestRunbook } from './trigger-runbooks.js';
 
 // The SNS route in front of the durable driver, as `firebreak serve` builds it with REDIS_URL.
-const ALARM_RUNBOOK = `name: cpu-alarm
-title: CPU alarm
-severity: high
-inputs:
-  instanceId: { type: ec2-instance-id }
-triggers:
-  - alarm: { name: "EC2-*", namespace: AWS/EC2 }
-    inputs: { instanceId: "\${{ trigger.dimensions.InstanceId }}" }
-phases:
-  detect:
-    - { id: record, action: note, with: { text: "cpu" } }
-`;
+const ALARM_RUNBOOK = cpuAlarmRunbook();
+// The same, refusing a second run on an instance while one holds its lock.
+const LOCKED_RUNBOOK = cpuAlarmRunbook({
+  header: 'lock: "${{ inputs.instanceId }}"\nlockMode: refuse\n',
+});
 
 const signer = createTestSigner();
 let stack: TestStack | undefined;
@@ -32,18 +25,18 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function createRoute() {
+async function createRoute(runbook = ALARM_RUNBOOK) {
   prefix = uniquePrefix();
   stack = await createTestStack({
     redisUrl: inject('redisUrl'),
     prefix,
-    runbooks: [ALARM_RUNBOOK],
+    runbooks: [runbook],
     role: 'client',
   });
   const { driver, audit, redis } = stack;
   const route = createSnsRoute({
     allowedTopicArns: [TEST_TOPIC_ARN],
-    runbooks: [parseTestRunbook(ALARM_RUNBOOK)],
+    runbooks: [parseTestRunbook(runbook)],
     audit,
     store: new RedisDedupeStore({ redis, keyPrefix: `${prefix}:trigger:` }),
     fetchCertificate: signer.fetchCertificate,
@@ -81,5 +74,32 @@ describe('SNS route with the BullMQ driver on Redis', () => {
       ['trigger.refused', 'TRIGGER_DUPLICATE_MESSAGE'],
     ]);
     expect((await stack.audit.verify()).ok).toBe(true);
+  });
+
+  it('answers 200 and records the trigger once, beside the refused run', async () => {
+    const { route, records, stack } = await createRoute(LOCKED_RUNBOOK);
+    const { driver, audit } = stack;
+    // A run from the CLI holds the instance's lock (no worker here, so it keeps it).
+    await driver.startRun({
+      runbookId: 'cpu-alarm',
+      inputs: { instanceId: 'i-0f672ea50a80cda4b' },
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
+
+    const response = await route({ body: signer.sign(toAlarmMessage(), 'msg-1'), headers: {} });
+
+    expect(response.status).toBe(200);
+    const chain = await records();
+    const count = (type: string) => chain.filter((r) => r.type === type).length;
+    expect({ received: count('trigger.received'), matched: count('trigger.matched') }).toEqual({
+      received: 1,
+      matched: 1,
+    });
+    expect(chain.filter((r) => r.data?.['code'] === 'TRIGGER_START_FAILED')).toEqual([]);
+    expect(chain.filter((r) => r.type === 'request.refused')).toMatchObject([
+      { data: { code: 'RUN_LOCKED' } },
+    ]);
+    expect((await audit.verify()).ok).toBe(true);
   });
 });

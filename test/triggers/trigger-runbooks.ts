@@ -203,3 +203,23 @@ export const EXPECTED_ROUTES: ReadonlyArray<readonly [string, string, readonly s
     ['macie-data'],
   ],
 ];
+
+/**
+ * A runbook that the corpus EC2-CPU alarm starts: `name`, extra top-level keys (`header`, whole
+ * lines) and extra keys of its trigger rule (`rule`, whole lines indented for the rule).
+ */
+export function cpuAlarmRunbook(options: { name?: string; header?: string; rule?: string } = {}) {
+  const { name = 'cpu-alarm', header = '', rule = '' } = options;
+  return `name: ${name}
+title: ${name}
+severity: high
+${header}inputs:
+  instanceId: { type: ec2-instance-id }
+triggers:
+  - alarm: { name: "EC2-*", namespace: AWS/EC2 }
+    inputs: { instanceId: "\${{ trigger.dimensions.InstanceId }}" }
+${rule}phases:
+  detect:
+    - { id: record, action: note, with: { text: "cpu" } }
+`;
+}
