@@ -138,7 +138,9 @@ function createApp(options: SlackChatOpsOptions): CreatedApp {
   const authorize = createAuthorize(client, token);
   const common = { authorize, logger, clientOptions, convoStore: false as const };
   if (slack.appToken) {
-    const app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+    const installerOptions = { clientOptions };
+    const app = new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions });
     return { app, mode: 'socket', client, authorize };
   }
   const http = options.http;

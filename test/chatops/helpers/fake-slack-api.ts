@@ -47,6 +47,8 @@ export class FakeSlackApi {
 
   /** The base URL to give WebClient as `slackApiUrl`. */
   url = '';
+  /** What `apps.connections.open` answers (Socket Mode's WebSocket URL). */
+  socketModeUrl = '';
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -103,6 +105,8 @@ export class FakeSlackApi {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     if (method.startsWith('response/')) return { ok: true };
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketModeUrl };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T111', user: 'firebreak' };
       case 'chat.postMessage': {
