@@ -58,6 +58,11 @@ interface RunRecord {
   timer?: { atMs: number; cancel: () => void };
   flushing?: Promise<void>;
   dirty: boolean;
+  /**
+   * Made from a state without the one before it (the run was forgotten here when it finished,
+   * or another process posted its message): its thread replies are guesses until we know.
+   */
+  catchingUp: boolean;
 }
 
 /** Keys under which a run's Slack location is stored. */
@@ -145,6 +150,7 @@ export class RunMessagePublisher {
       attempts: 0,
       blockedUntilMs: 0,
       dirty: false,
+      catchingUp: true,
     };
     this.records.set(state.runId, record);
     return record;
@@ -240,7 +246,13 @@ export class RunMessagePublisher {
     const { store, defaultChannel } = this.options;
     record.channel = (await store.get(toChannelKey(record.runId))) ?? defaultChannel ?? null;
     const ts = await store.get(toMessageKey(record.runId));
-    if (ts !== undefined) record.messageTs = ts;
+    if (ts !== undefined) {
+      record.messageTs = ts;
+      // The message exists, so its thread has the replies up to now: posting them again from
+      // a state without history would repeat every step. The message itself is updated.
+      if (record.catchingUp) record.outbox.length = 0;
+    }
+    record.catchingUp = false;
     return record.channel;
   }
 

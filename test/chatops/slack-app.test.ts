@@ -184,10 +184,13 @@ describe('Slack app over HTTP', () => {
 
       h.clock.advanceTo(h.clock.now() + 16 * 60_000);
       await h.settle();
+      const postedBefore = h.slack.accepted('chat.postMessage').length;
       await click('ULEAD', 'firebreak_approve', runId, 'isolate');
       await h.settle();
 
       expect((await h.driver.getRun(runId))?.status).toBe('denied');
+      // The refused click posts nothing to the run's thread again.
+      expect(h.slack.accepted('chat.postMessage')).toHaveLength(postedBefore);
       expect(ephemeralsTo('ULEAD').join()).toContain('no longer waiting');
       const approvalUpdate = h.slack
         .accepted('chat.update')
