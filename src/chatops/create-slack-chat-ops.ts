@@ -140,7 +140,12 @@ function createApp(options: SlackChatOpsOptions): CreatedApp {
   if (slack.appToken) {
     // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
     const installerOptions = { clientOptions };
-    const app = new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions });
+    const app = new App({
+      ...common,
+      appToken: slack.appToken,
+      socketMode: true,
+      installerOptions,
+    });
     return { app, mode: 'socket', client, authorize };
   }
   const http = options.http;

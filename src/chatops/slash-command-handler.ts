@@ -3,7 +3,7 @@ import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AwsClients } from '../aws/index.js';
 import type { RunDriver, RunRequest, RunState } from '../engine/index.js';
-import { isFinished } from '../engine/index.js';
+import { abortRefusal, isFinished } from '../engine/index.js';
 import { resolveInputs } from '../runbook/index.js';
 import type { RunbookCatalog, RunbookDocument } from '../runbook/index.js';
 import { createRunId, describeError, FirebreakError } from '../shared/index.js';
@@ -341,13 +341,9 @@ export class SlashCommandHandler {
       return { reply: text };
     }
     const roles = await this.options.roles.rolesOf(input.userId);
-    const runbook = this.options.catalog.find(run.runbookId);
-    const mayAbort = runbook?.permissions?.approve ?? runbook?.permissions?.run;
-    const allowed =
-      input.userId === run.requester ||
-      (roles.length > 0 && (!mayAbort || mayAbort.some((r) => roles.includes(r))));
-    if (!allowed) {
-      const needs = mayAbort?.join(', ') ?? 'any firebreak role';
+    const runbook = run.inlineRunbook ?? this.options.catalog.find(run.runbookId);
+    const needs = abortRefusal(run, runbook, input.userId, roles);
+    if (needs !== undefined) {
       return this.refuse(
         input,
         'ABORT_NOT_ALLOWED',

@@ -1,3 +1,4 @@
+export { abortRefusal } from './abort-permission.js';
 export { startRun, applyEvent } from './transitions.js';
 export { createRunState } from './create-run.js';
 export type { RunRequest } from './create-run.js';

@@ -83,6 +83,16 @@ describe('firebreak CLI on the durable queue', () => {
     expect(status.out).toContain(`waits for the lock on "i-0123456789abcdef0", held by ${runId}`);
   });
 
+  it('refuses an abort by someone the role map does not know, and audits it', async () => {
+    const refused = await firebreak(env, 'abort', runId, '--reason', 'mine now', '--as', 'mallory');
+    const exported = await firebreak(env, 'audit', 'export');
+
+    expect(refused.exitCode).toBe(1);
+    expect(refused.err).toContain('mallory is not allowed');
+    expect(exported.out).toContain('"code":"ABORT_NOT_ALLOWED"');
+    expect((await firebreak(env, 'status', runId)).out).not.toContain('aborted');
+  });
+
   it('aborts a run with who and why, and refuses a second abort', async () => {
     const aborted = await firebreak(
       env,
