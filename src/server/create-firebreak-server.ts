@@ -98,9 +98,14 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
     chatops,
     metrics,
     start: async (port, host) => {
-      const bound = await http.listen(port, host);
+      // Slack's token is checked before anything listens: a bad one fails start, not requests.
       await chatops?.start();
-      return bound;
+      try {
+        return await http.listen(port, host);
+      } catch (error) {
+        await chatops?.stop();
+        throw error;
+      }
     },
     stop: async () => {
       await chatops?.stop();

@@ -83,7 +83,15 @@ export function registerServeCommand(
         actions: runtime.actions,
         aws: runtime.aws,
       });
-      const bound = await server.start(port, options.host);
+      let bound: number;
+      try {
+        bound = await server.start(port, options.host);
+      } catch (error) {
+        // Nothing may keep a half-started server alive (a bad Slack token, a port in use).
+        await runtime.close();
+        await redis?.quit();
+        throw error;
+      }
 
       const slack = toSlackMode(config.slack);
       const account = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS account';

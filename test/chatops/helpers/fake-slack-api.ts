@@ -49,6 +49,8 @@ export class FakeSlackApi {
   url = '';
   /** What `apps.connections.open` answers (Socket Mode's WebSocket URL). */
   socketModeUrl = '';
+  /** When set, `auth.test` fails with this error (a revoked or mistyped token). */
+  authError: string | undefined;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -108,6 +110,7 @@ export class FakeSlackApi {
       case 'apps.connections.open':
         return { ok: true, url: this.socketModeUrl };
       case 'auth.test':
+        if (this.authError) return { ok: false, error: this.authError };
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T111', user: 'firebreak' };
       case 'chat.postMessage': {
         const ts = `${String(this.nextTs++).slice(0, 10)}.${String(this.nextTs).slice(10)}`;
