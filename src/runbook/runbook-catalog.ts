@@ -8,7 +8,14 @@ import type { RunbookDocument } from './schema.js';
 export function findRunbookFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
-    if (statSync(path).isDirectory()) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) {
+      throw new FirebreakError(
+        'RUNBOOK_NOT_FOUND',
+        `${path}: no such file or folder (runbooks are read from FIREBREAK_RUNBOOKS, default runbooks/)`,
+      );
+    }
+    if (stats.isDirectory()) {
       for (const entry of readdirSync(path)) {
         const child = join(path, entry);
         if (statSync(child).isDirectory() || ['.yaml', '.yml'].includes(extname(entry))) {

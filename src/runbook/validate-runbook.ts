@@ -43,9 +43,37 @@ export function validateRunbookFiles(
   paths: readonly string[],
   options: ValidateRunbookOptions,
 ): RunbookValidation[] {
-  return findRunbookFiles(paths).map((file) =>
-    validateRunbookText(file, readFileSync(file, 'utf8'), options),
-  );
+  const texts = new Map(findRunbookFiles(paths).map((file) => [file, readFileSync(file, 'utf8')]));
+  const validations = [...texts].map(([file, text]) => validateRunbookText(file, text, options));
+  return markDuplicateNames(validations, texts);
+}
+
+/** A runbook name is its id: a second file with the same name is an error at its `name:`. */
+function markDuplicateNames(
+  validations: readonly RunbookValidation[],
+  texts: ReadonlyMap<string, string>,
+): RunbookValidation[] {
+  const firstFile = new Map<string, string>();
+  return validations.map((validation) => {
+    const name = validation.runbook?.name;
+    if (name === undefined) return validation;
+    const first = firstFile.get(name);
+    if (first === undefined) {
+      firstFile.set(name, validation.file);
+      return validation;
+    }
+    const text = texts.get(validation.file) ?? '';
+    const at = /^name\s*:/m.exec(text)?.index ?? 0;
+    const line = text.slice(0, at).split('\n').length;
+    const problem: RunbookProblem = {
+      file: validation.file,
+      line,
+      column: 1,
+      severity: 'error',
+      message: `runbook name "${name}" is already used by ${first}; names must be unique`,
+    };
+    return { ...validation, problems: [...validation.problems, problem] };
+  });
 }
 
 /** Whether any validation found an error (warnings do not count). */

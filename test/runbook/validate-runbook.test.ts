@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createActionRegistry } from '../../src/main.js';
@@ -100,5 +102,26 @@ describe('validateRunbookFiles', () => {
 
   it('reports the fixture folder as having errors', () => {
     expect(hasErrors(validateRunbookFiles([FIXTURES], { actions: fixtureActions }))).toBe(true);
+  });
+
+  it('reports a second file with the same runbook name at its name line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-names-'));
+    const text = (title: string) =>
+      `# a comment\nname: twin\ntitle: ${title}\nseverity: low\nphases:\n  detect:\n    - { id: n, action: note, with: { text: x } }\n`;
+    writeFileSync(join(dir, 'a.yaml'), text('A'));
+    writeFileSync(join(dir, 'b.yaml'), text('B'));
+
+    const validations = validateRunbookFiles([dir], { actions: createActionRegistry() });
+
+    expect(validations.flatMap((v) => v.problems).map(formatProblem)).toEqual([
+      `${join(dir, 'b.yaml')}:2:1: runbook name "twin" is already used by ${join(dir, 'a.yaml')}; names must be unique`,
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names a missing file or folder instead of failing with a stack trace', () => {
+    expect(() => validateRunbookFiles(['no/such/runbooks'], { actions: fixtureActions })).toThrow(
+      'no/such/runbooks: no such file or folder',
+    );
   });
 });
