@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, waitForPing } from './integration/own-redis-server.js';
+import { CORPUS_DIR } from './triggers/corpus.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,11 @@ declare module 'vitest' {
  * loopback port in a temporary folder. Fails at once, saying what to install, when neither works.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
+  if (!existsSync(CORPUS_DIR)) {
+    throw new Error(
+      `The tests read the shared sample messages from ${CORPUS_DIR}, which is missing. Put the project's shared folder beside this clone (../shared/corpus, as CI does) or set FIREBREAK_CORPUS_DIR to the corpus folder.`,
+    );
+  }
   const fromEnv = process.env['REDIS_URL'];
   if (fromEnv) {
     project.provide('redisUrl', fromEnv);

@@ -4,9 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySlackSignature } from '../../src/chatops/index.js';
 import { startChatOpsHarness, TEST_SIGNING_SECRET } from './helpers/chatops-harness.js';
 import type { ChatOpsHarness } from './helpers/chatops-harness.js';
+import { CORPUS_DIR } from '../triggers/corpus.js';
 import { postSlack, signSlackBody, toSlashCommandBody } from './helpers/slack-requests.js';
 
-const CORPUS = join(process.cwd(), '..', 'shared', 'corpus', 'slack');
+const CORPUS = join(CORPUS_DIR, 'slack');
 const read = (name: string) => readFileSync(join(CORPUS, name), 'utf8');
 
 interface SigningExample {

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { verifyChainLines } from '../../src/audit/index.js';
 import { runExercise } from '../../src/tabletop/index.js';
+import { CORPUS_DIR } from '../triggers/corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shipped = join(repo, 'exercises', 'ec2-crypto-mining.yaml');
-const corpus = resolve(repo, '..', 'shared', 'corpus');
+const corpus = CORPUS_DIR;
 const INSTANCE = 'i-00aa97663294ffbbd';
 
 type ExerciseDoc = Record<string, unknown> & {

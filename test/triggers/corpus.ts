@@ -6,8 +6,13 @@ import type { CertificateFetcher } from '../../src/triggers/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The shared sample corpus, beside the repository (see DESIGN.md, Real inputs). */
-export const CORPUS_DIR = path.resolve(repoRoot, '..', 'shared', 'corpus');
+/**
+ * The shared sample corpus: `FIREBREAK_CORPUS_DIR`, else `../shared/corpus` beside the
+ * repository, where CI lays it (test/global-setup.ts checks it is there).
+ */
+export const CORPUS_DIR = process.env['FIREBREAK_CORPUS_DIR']
+  ? path.resolve(process.env['FIREBREAK_CORPUS_DIR'])
+  : path.resolve(repoRoot, '..', 'shared', 'corpus');
 
 /** Reads a corpus file as UTF-8 text, e.g. `readCorpus('guardduty', 'x.json')`. */
 export function readCorpus(folder: string, file: string): string {

@@ -43,6 +43,13 @@ function createStore(config: Config, runtime: Runtime): { store: KeyValueStore; 
   return { store: new LayeredKeyValueStore(local, shared), redis };
 }
 
+/** What the banner says about Slack; when it is off, which settings would turn it on. */
+function describeSlackMode(mode: ReturnType<typeof toSlackMode>, command: string): string {
+  if (mode === 'http') return `HTTP mode, ${command} on POST /slack/events`;
+  if (mode === 'socket') return `Socket Mode, ${command}`;
+  return 'disabled (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)';
+}
+
 /**
  * `firebreak serve`: the HTTP server with Slack (HTTP mode on /slack/events, or Socket Mode
  * when SLACK_APP_TOKEN is set), `POST /sns`, `/healthz` and `/metrics`, until SIGINT/SIGTERM.
@@ -96,9 +103,7 @@ export function registerServeCommand(
       const slack = toSlackMode(config.slack);
       const account = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS account';
       io.out(`firebreak serving on http://${options.host}:${bound} (${account})`);
-      io.out(
-        `  slack: ${slack === 'http' ? `HTTP mode, ${config.slack.command} on /slack/events` : slack}`,
-      );
+      io.out(`  slack: ${describeSlackMode(slack, config.slack.command)}`);
       io.out(`  sns: ${sns ? 'POST /sns' : 'not configured (POST /sns answers 503)'}`);
       if (!runtime.driver.durable) io.out('  runs will not survive a restart (set REDIS_URL)');
 
