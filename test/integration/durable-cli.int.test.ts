@@ -40,6 +40,7 @@ describe('firebreak CLI on the durable queue', () => {
   };
   const instance = 'instanceId=i-0123456789abcdef0';
   let runId = '';
+  let startedErr = '';
 
   beforeAll(async () => {
     process.env['LOG_LEVEL'] = 'silent';
@@ -52,6 +53,7 @@ describe('firebreak CLI on the durable queue', () => {
       'alice',
     );
     runId = /^(run-[0-9a-f]+) started/m.exec(started.out)?.[1] ?? '';
+    startedErr = started.err;
   });
 
   afterAll(async () => {
@@ -62,6 +64,7 @@ describe('firebreak CLI on the durable queue', () => {
 
   it('queues a run and prints its id without running it in-process', async () => {
     expect(runId).toMatch(/^run-[0-9a-f]{12}$/);
+    expect(startedErr).toContain('no firebreak worker is connected to this Redis');
     const runs = await firebreak(env, 'runs', '--active');
     expect(runs.out).toContain(`${runId}  ec2-compromised-instance  running  detect/describe`);
   });

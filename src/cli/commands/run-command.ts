@@ -45,6 +45,11 @@ function waitForFinish(driver: BullmqDriver, runId: string, io: CliIo): Promise<
 async function followDurableRun(driver: BullmqDriver, started: RunState, wait: boolean, io: CliIo) {
   const stored = await driver.getStoredRun(started.runId);
   if (stored?.waiting) io.out(`${started.runId} waits for the lock on "${stored.lock}"`);
+  if ((await driver.queue.getWorkersCount()) === 0) {
+    io.err(
+      `no firebreak worker is connected to this Redis: ${started.runId} waits until one starts (firebreak worker)`,
+    );
+  }
   if (!wait) {
     io.out(`queued on Redis; follow it with: firebreak status ${started.runId}`);
     return;
