@@ -158,7 +158,8 @@ export class InProcessDriver implements RunDriver {
     switch (command.type) {
       case 'run_step': {
         const runbook = state.inlineRunbook ?? this.options.catalog.get(state.runbookId);
-        const deps = { ...this.options, logger: log };
+        // runStep binds runId, runbookId and stepId to the logger itself.
+        const deps = this.options;
         const result = runStep(state, runbook, command, deps).then((event) =>
           this.feed(runId, event),
         );

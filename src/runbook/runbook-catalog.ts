@@ -67,9 +67,8 @@ export class RunbookCatalog {
     const runbook = this.find(name);
     if (!runbook) {
       const known = [...this.byName.keys()].sort().join(', ') || 'none';
-      throw new FirebreakError('RUNBOOK_UNKNOWN', `unknown runbook "${name}" (known: ${known})`, {
-        runbookId: name,
-      });
+      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)`;
+      throw new FirebreakError('RUNBOOK_UNKNOWN', message, { runbookId: name });
     }
     return runbook;
   }

@@ -214,6 +214,7 @@ async function refuse(config: HandlerConfig, refusal: Refusal): Promise<SnsDeliv
   const { reason } = refusal;
   config.logger.warn('sns delivery refused', {
     code: reason.code,
+    reason: reason.detail.slice(0, 300),
     topicArn: reason.topicArn,
     messageId: reason.messageId,
   });

@@ -26,7 +26,8 @@ export function registerStatusCommand(program: Command, config: Config, io: CliI
           const holder = await runtime.bullmq.locks.holder(stored.lock ?? '');
           io.out(`  waits for the lock on "${stored.lock}"${holder ? `, held by ${holder}` : ''}`);
         }
-        if (stored.state.abort) {
+        // Once the run has stopped, its failure line already says who aborted it and why.
+        if (stored.state.abort && !stored.state.failure) {
           const { by, reason } = stored.state.abort;
           io.out(`  aborted by ${by}: ${reason}`);
         }
