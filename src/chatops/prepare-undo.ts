@@ -1,7 +1,6 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { RunDriver, RunState } from '../engine/index.js';
-import { isFinished } from '../engine/index.js';
-import { createUndoRequest, toUndoRunbookName } from '../plan/index.js';
+import { createUndoRequest, findUndoInFlight } from '../plan/index.js';
 import type { UndoRequest } from '../plan/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
 import { ChatOpsError } from './errors.js';
@@ -41,9 +40,7 @@ async function findRunToUndo(runId: string, options: PrepareUndoOptions): Promis
 
 /** Two undo runs of one run would each restore what the other already restored. */
 async function checkNoUndoInFlight(run: RunState, options: PrepareUndoOptions): Promise<void> {
-  const name = toUndoRunbookName(run.runId);
-  const runs = await options.driver.listRuns();
-  const busy = runs.find((r) => !isFinished(r) && r.runbookId === name);
+  const busy = findUndoInFlight(run.runId, await options.driver.listRuns());
   if (busy === undefined) return;
   throw new ChatOpsError(
     'SLACK_COMMAND_INVALID',

@@ -29,6 +29,12 @@ export function toUndoRunbookName(runId: string): string {
   return `undo-${runId}`;
 }
 
+/** An undo of `runId` still in flight among `runs`: a second one would reverse the same changes. */
+export function findUndoInFlight(runId: string, runs: readonly RunState[]): RunState | undefined {
+  const name = toUndoRunbookName(runId);
+  return runs.find((run) => !isFinished(run) && run.runbookId === name);
+}
+
 function hasTemplateText(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('${{');
   if (Array.isArray(value)) return value.some(hasTemplateText);

@@ -15,7 +15,8 @@ export type UndoErrorCode =
   | 'UNDO_STEP_NOT_UNDOABLE'
   | 'UNDO_NOTHING_TO_UNDO'
   | 'UNDO_UNSAFE_VALUE'
-  | 'UNDO_NO_RUN_HISTORY';
+  | 'UNDO_NO_RUN_HISTORY'
+  | 'UNDO_IN_FLIGHT';
 
 /** Why `firebreak undo` cannot build an undo run. */
 export class UndoError extends FirebreakError {

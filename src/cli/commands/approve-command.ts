@@ -28,6 +28,8 @@ export function registerApproveCommand(program: Command, config: Config, io: Cli
       const runtime = await createRuntime(config);
       const decision = options.deny ? 'deny' : 'approve';
       const roles = runtime.roles.rolesOf(options.as);
+      // The name after --as is claimed, not proven: record who is really at the keyboard.
+      const origin = { source: 'cli', osUser: userInfo().username, host: hostname() };
       const outcome = await runtime.driver.decide({
         runId,
         stepId,
@@ -35,8 +37,7 @@ export function registerApproveCommand(program: Command, config: Config, io: Cli
         roles,
         decision,
         reason: options.reason,
-        // The name after --as is claimed, not proven: record who is really at the keyboard.
-        origin: { source: 'cli', osUser: userInfo().username, host: hostname() },
+        origin,
       });
       if (outcome.accepted) {
         io.out(
@@ -54,7 +55,7 @@ export function registerApproveCommand(program: Command, config: Config, io: Cli
           stepId,
           actor: options.as,
           data: {
-            source: 'cli',
+            ...origin,
             code: outcome.refusal.code,
             reason: outcome.refusal.message,
             decision,

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
-import { createUndoRequest, UndoError } from '../../plan/index.js';
+import { createUndoRequest, findUndoInFlight, UndoError } from '../../plan/index.js';
 import type { CliIo } from '../cli-io.js';
 
 interface UndoOptions {
@@ -28,11 +28,17 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
         const run = await runtime.driver.getRun(runId);
         if (run === undefined) {
           const why = runtime.driver.durable
-            ? `no run ${runId} is on record`
-            : `there is no run history to undo from: without REDIS_URL runs live only in the process that started them, and run ${runId} is not in this one`;
-          throw new UndoError('UNDO_NO_RUN_HISTORY', `${why}; set REDIS_URL and start runs there`, {
-            runId,
-          });
+            ? `no run ${runId} is on record; list runs with firebreak runs`
+            : `there is no run history to undo from: without REDIS_URL runs live only in the process that started them, and run ${runId} is not in this one; set REDIS_URL and start runs there`;
+          throw new UndoError('UNDO_NO_RUN_HISTORY', why, { runId });
+        }
+        const busy = findUndoInFlight(runId, await runtime.driver.listRuns());
+        if (busy !== undefined) {
+          throw new UndoError(
+            'UNDO_IN_FLIGHT',
+            `${busy.runId} is already undoing ${runId} (${busy.status}); let it finish, or firebreak abort ${busy.runId} --reason TEXT`,
+            { runId },
+          );
         }
         const undo = createUndoRequest(run, runtime.actions, {
           stepId: options.step,
