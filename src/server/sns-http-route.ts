@@ -103,7 +103,15 @@ export function createSnsHttpRoute(
   };
 
   return async (req, res) => {
-    if (!handler) return answer(res, 503, 'SNS intake is not configured\n');
+    if (!handler) {
+      const detail = 'SNS intake is not configured (FIREBREAK_SNS_TOPIC_ARNS is empty)';
+      logger.warn('sns delivery refused', { code: 'SNS_NOT_CONFIGURED', reason: detail });
+      const data = { code: 'SNS_NOT_CONFIGURED', status: 503, detail };
+      audit.append({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
+        logger.error('audit of an sns refusal failed', { error: describeError(error) });
+      });
+      return answer(res, 503, 'SNS intake is not configured\n', true);
+    }
     let body: Buffer;
     try {
       body = await readBody(req, options.maxBytes);

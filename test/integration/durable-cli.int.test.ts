@@ -82,6 +82,10 @@ describe('firebreak CLI on the durable queue', () => {
     const secondId = /^(run-[0-9a-f]+) started/m.exec(second.out)?.[1] ?? '';
 
     expect(second.out).toContain(`${secondId} waits for the lock on "i-0123456789abcdef0"`);
+    const active = await firebreak(env, 'runs', '--active');
+    expect(active.out).toContain(
+      `${secondId}  ec2-compromised-instance  running  waits-for-lock:i-0123456789abcdef0`,
+    );
     const status = await firebreak(env, 'status', secondId);
     expect(status.out).toContain(`waits for the lock on "i-0123456789abcdef0", held by ${runId}`);
   });

@@ -137,5 +137,8 @@ describe('createHttpServer', () => {
   it('answers /sns with 503 when no handler is configured', async () => {
     const url = await start();
     expect((await fetch(`${url}/sns`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect(audit.records.map((r) => [r.type, r.data?.['code']])).toEqual([
+      ['trigger.refused', 'SNS_NOT_CONFIGURED'],
+    ]);
   });
 });

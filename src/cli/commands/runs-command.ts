@@ -11,9 +11,14 @@ interface RunsOptions {
 }
 
 /** One line per run: id, runbook, status, the step in hand, start time and requester. */
-export function formatRunLine(run: RunState): string {
+export function formatRunLine(run: RunState, waitsForLock?: string): string {
   const step = run.steps[run.cursor];
-  const where = isFinished(run) || !step ? '-' : `${step.phase}/${step.id}`;
+  const where =
+    isFinished(run) || !step
+      ? '-'
+      : waitsForLock !== undefined
+        ? `waits-for-lock:${waitsForLock}`
+        : `${step.phase}/${step.id}`;
   const started = new Date(run.startedAtMs).toISOString();
   const simulated = run.simulated ? '  (simulated)' : '';
   return `${run.runId}  ${run.runbookId}  ${run.status}  ${where}  ${started}  ${run.requester}${simulated}`;
@@ -33,7 +38,11 @@ export function registerRunsCommand(program: Command, config: Config, io: CliIo)
         const chosen = options.active ? all.filter((r) => !isFinished(r)) : all;
         const runs = chosen.slice(-Number(options.limit));
         if (runs.length === 0) io.out(options.active ? 'no runs in flight' : 'no runs');
-        for (const run of runs) io.out(formatRunLine(run));
+        for (const run of runs) {
+          // A run queued behind its lock has not started its first step yet.
+          const stored = isFinished(run) ? undefined : await runtime.bullmq.getStoredRun(run.runId);
+          io.out(formatRunLine(run, stored?.waiting ? stored.lock : undefined));
+        }
       } finally {
         await runtime.close();
       }
