@@ -64,7 +64,7 @@ export async function prepareUndo(
   const undo = createUndoRequest(run, options.actions, {
     stepId: command.stepId,
     requester: command.requester,
-    permissions: options.catalog.find(run.runbookId)?.permissions,
+    permissions: (run.inlineRunbook ?? options.catalog.find(run.runbookId))?.permissions,
   });
   return { run, undo };
 }

@@ -40,7 +40,8 @@ export interface RunMessagePublisherOptions {
 }
 
 type OutboxItem =
-  | { readonly kind: 'reply'; readonly text: string }
+  /** `catchUp`: a step reply made without the state before it, possibly posted already. */
+  | { readonly kind: 'reply'; readonly text: string; readonly catchUp?: boolean }
   | { readonly kind: 'approval'; readonly stepId: string };
 
 interface RunRecord {
@@ -59,11 +60,14 @@ interface RunRecord {
   flushing?: Promise<void>;
   dirty: boolean;
   /**
-   * Made from a state without the one before it (the run was forgotten here when it finished,
-   * or another process posted its message): its thread replies are guesses until we know.
+   * Made from a state without the one before it (another process posted the run's message):
+   * its step replies are guesses until the message is looked up.
    */
   catchingUp: boolean;
 }
+
+/** Finished runs a publisher remembers, so that seeing one again posts nothing. */
+const MAX_FINISHED_REMEMBERED = 1000;
 
 /** Keys under which a run's Slack location is stored. */
 export const toChannelKey = (runId: string) => `run:${runId}:channel`;
@@ -79,6 +83,8 @@ const toMessageKey = (runId: string) => `run:${runId}:message`;
  */
 export class RunMessagePublisher {
   private readonly records = new Map<string, RunRecord>();
+  /** Runs whose final state was sent, with its version (bounded; insertion order is age). */
+  private readonly finished = new Map<string, number>();
   private readonly minUpdateIntervalMs: number;
   private readonly metrics: ChatOpsMetrics;
 
@@ -101,6 +107,7 @@ export class RunMessagePublisher {
   notify(state: RunState): void {
     const record = this.records.get(state.runId);
     if (!record) {
+      if (state.version <= (this.finished.get(state.runId) ?? -1)) return;
       const fresh = this.createRecord(state);
       this.queueChanges(fresh, undefined, state);
       this.kick(fresh);
@@ -162,7 +169,8 @@ export class RunMessagePublisher {
       const old = before?.steps.find((s) => s.id === step.id);
       if (this.approvalChanged(old, step)) this.queueApproval(record, step.id);
       if (isStepDone(step) && !(old && isStepDone(old))) {
-        record.outbox.push({ kind: 'reply', text: toStepReply(step) });
+        const reply = { kind: 'reply' as const, text: toStepReply(step) };
+        record.outbox.push(before === undefined ? { ...reply, catchUp: true } : reply);
       }
     }
     if (isFinished(after) && !(before && isFinished(before))) {
@@ -248,9 +256,12 @@ export class RunMessagePublisher {
     const ts = await store.get(toMessageKey(record.runId));
     if (ts !== undefined) {
       record.messageTs = ts;
-      // The message exists, so its thread has the replies up to now: posting them again from
-      // a state without history would repeat every step. The message itself is updated.
-      if (record.catchingUp) record.outbox.length = 0;
+      // The message exists, so its thread has the step replies up to now: posting them again
+      // would repeat every step. Approval messages and the summary still go out.
+      if (record.catchingUp) {
+        const kept = record.outbox.filter((item) => !(item.kind === 'reply' && item.catchUp));
+        record.outbox.splice(0, record.outbox.length, ...kept);
+      }
     }
     record.catchingUp = false;
     return record.channel;
@@ -373,6 +384,13 @@ export class RunMessagePublisher {
     const settled = record.outbox.length === 0 && record.latest.version <= record.sentVersion;
     if ((isFinished(record.latest) && settled && !record.timer) || record.channel === null) {
       this.records.delete(record.runId);
+      if (record.channel === null) return;
+      // A finished run seen again (a late click on its buttons) has nothing new to post.
+      this.finished.set(record.runId, record.latest.version);
+      const oldest = this.finished.keys().next().value;
+      if (this.finished.size > MAX_FINISHED_REMEMBERED && oldest !== undefined) {
+        this.finished.delete(oldest);
+      }
     }
   }
 }

@@ -20,6 +20,9 @@ import { toHelpText, toRunbookList, toRunStatus, toRunsInFlight } from './views/
 import { toUndoStartedReply } from './views/undo-reply.js';
 import { toAccountLabel, escapeSlackText } from './views/slack-text.js';
 
+/** How long an acknowledged undo blocks a second one before its run is visible, in ms. */
+const UNDO_LAUNCH_HOLD_MS = 60_000;
+
 /** How long a slash command's trigger id is remembered against Slack retries: 15 minutes. */
 export const DEFAULT_COMMAND_DEDUPE_TTL_MS = 15 * 60 * 1000;
 
@@ -84,6 +87,8 @@ export interface SlashCommandHandlerOptions {
  */
 export class SlashCommandHandler {
   private readonly metrics: ChatOpsMetrics;
+  /** Undo runs acknowledged but not started yet, by the run they undo (with when). */
+  private readonly undoLaunching = new Map<string, { undoRunId: string; atMs: number }>();
 
   constructor(private readonly options: SlashCommandHandlerOptions) {
     this.metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
@@ -315,12 +320,31 @@ export class SlashCommandHandler {
     );
     const refusal = await this.checkMayRun(input, undo.runbook, `undo ${run.runId}`, run.runId);
     if (refusal) return refusal;
+    // The undo starts after the acknowledgement: until then prepareUndo cannot see it, so a
+    // second /ir undo of the same run in that moment is refused here.
+    const nowMs = this.options.clock.now();
+    const launching = this.undoLaunching.get(run.runId);
+    // An entry whose work never ran (the acknowledgement failed) stops counting after a minute.
+    if (launching !== undefined && nowMs - launching.atMs < UNDO_LAUNCH_HOLD_MS) {
+      throw new ChatOpsError(
+        'SLACK_COMMAND_INVALID',
+        `\`${launching.undoRunId}\` is already undoing ${run.runId}. Let it finish, or type \`${command} abort ${launching.undoRunId} <reason>\`.`,
+      );
+    }
+    this.undoLaunching.set(run.runId, { undoRunId, atMs: nowMs });
 
     const where = toAccountLabel({ simulated: this.options.simulated });
     const reply = toUndoStartedReply(run, undo, undoRunId, where);
     // The undo runbook travels in the request (and the run's state), not in the catalog.
     const request = { ...undo.request, runId: undoRunId };
-    return { reply, work: () => this.launch(input, request) };
+    const work = async () => {
+      try {
+        await this.launch(input, request);
+      } finally {
+        this.undoLaunching.delete(run.runId);
+      }
+    };
+    return { reply, work };
   }
 
   private notSetUp(verb: 'plan' | 'undo'): ChatOpsError {

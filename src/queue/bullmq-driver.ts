@@ -151,19 +151,42 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     if ((await this.store.commit(-1, initial, triggerAudit, extras)) === 'conflict') {
       throw new RunExistsError(runId);
     }
-    const outcome = await this.locks.acquire(lock, runId, runbook.lockMode);
+    let outcome: Awaited<ReturnType<RunLocks['acquire']>>;
+    try {
+      outcome = await this.locks.acquire(lock, runId, runbook.lockMode);
+    } catch (error) {
+      // The run is on record, waiting for its lock: the sweeper asks for the lock again.
+      // Throwing would make a trigger start the run a second time.
+      this.options.logger.warn('run recorded; its lock will be asked for again by the sweeper', {
+        runId,
+        error: describeError(error),
+      });
+      return initial;
+    }
     if (outcome.kind === 'acquired') {
       const acquired: AuditEntry = { type: 'lock.acquired', runId, data: { lock } };
-      return this.begin(initial, 0, { waiting: 'clear' }, [acquired]);
+      try {
+        return await this.begin(initial, 0, { waiting: 'clear' }, [acquired]);
+      } catch (error) {
+        if (error instanceof RunExistsError) throw error;
+        // On record and holding its lock: the sweeper starts it (checkWaiting).
+        this.options.logger.warn('run recorded with its lock; the sweeper will start it', {
+          runId,
+          error: describeError(error),
+        });
+        return initial;
+      }
     }
     if (outcome.kind === 'waiting') {
       const data = { lock, heldBy: outcome.heldBy };
-      await this.options.audit.append({
-        type: 'lock.waiting',
-        runId,
-        actor: request.requester,
-        data,
-      });
+      await this.options.audit
+        .append({ type: 'lock.waiting', runId, actor: request.requester, data })
+        .catch((error: unknown) => {
+          this.options.logger.error('lock.waiting not audited', {
+            runId,
+            error: describeError(error),
+          });
+        });
       this.options.logger.info('run waits for lock', { runId, ...data });
       return initial;
     }

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { FirebreakError } from '../shared/index.js';
 import { loadRunbookFile } from './load-runbook.js';
 import type { RunbookDocument } from './schema.js';
@@ -26,7 +26,10 @@ export function findRunbookFiles(paths: readonly string[]): string[] {
       files.push(path);
     }
   }
-  return [...new Set(files)].sort();
+  // One file named two ways (`runbooks/x.yaml`, `./runbooks/x.yaml`) is read once.
+  const byResolved = new Map<string, string>();
+  for (const file of files) if (!byResolved.has(resolve(file))) byResolved.set(resolve(file), file);
+  return [...byResolved.values()].sort();
 }
 
 /** A runbook and the file it came from. */

@@ -63,7 +63,7 @@ function markDuplicateNames(
       return validation;
     }
     const text = texts.get(validation.file) ?? '';
-    const at = /^name\s*:/m.exec(text)?.index ?? 0;
+    const at = /^["']?name["']?\s*:/m.exec(text)?.index ?? 0;
     const line = text.slice(0, at).split('\n').length;
     const problem: RunbookProblem = {
       file: validation.file,

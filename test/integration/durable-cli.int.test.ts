@@ -115,7 +115,7 @@ describe('firebreak CLI on the durable queue', () => {
 
     expect(aborted.out).toBe(`${runId} aborted by alice: false positive`);
     expect(again.exitCode).toBe(1);
-    expect(again.err).toContain('is aborted');
+    expect(again.err).toContain('already aborted');
     expect(status.out.split('aborted by alice: false positive')).toHaveLength(2);
   });
 

@@ -119,6 +119,16 @@ describe('validateRunbookFiles', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads one file named two ways once, without calling it a duplicate', () => {
+    const file = 'runbooks/ec2-compromised-instance.yaml';
+    const validations = validateRunbookFiles([file, `./${file}`, join(process.cwd(), file)], {
+      actions: createActionRegistry(),
+      roles: ['ir-lead', 'responder'],
+    });
+    expect(validations.map((v) => v.file)).toEqual([file]);
+    expect(hasErrors(validations)).toBe(false);
+  });
+
   it('names a missing file or folder instead of failing with a stack trace', () => {
     expect(() => validateRunbookFiles(['no/such/runbooks'], { actions: fixtureActions })).toThrow(
       'no/such/runbooks: no such file or folder',

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
-import { abortRefusal } from '../../engine/index.js';
+import { abortRefusal, isFinished } from '../../engine/index.js';
 import type { CliIo } from '../cli-io.js';
 import { createDurableRuntime } from './durable-runtime.js';
 
@@ -28,6 +28,11 @@ export function registerAbortCommand(program: Command, config: Config, io: CliIo
         // The name after --as is claimed, not proven: record who is really at the keyboard.
         const origin = { source: 'cli', osUser: userInfo().username, host: hostname() };
         const run = await runtime.bullmq.getRun(runId);
+        if (run && isFinished(run)) {
+          io.err(`${runId} not aborted: it is already ${run.status}`);
+          io.exitCode(1);
+          return;
+        }
         const runbook = run && (run.inlineRunbook ?? runtime.catalog.find(run.runbookId));
         const needs =
           run && abortRefusal(run, runbook, options.as, runtime.roles.rolesOf(options.as));

@@ -43,7 +43,7 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
         const undo = createUndoRequest(run, runtime.actions, {
           stepId: options.step,
           requester: options.as,
-          permissions: runtime.catalog.find(run.runbookId)?.permissions,
+          permissions: (run.inlineRunbook ?? runtime.catalog.find(run.runbookId))?.permissions,
         });
         const started = await runtime.driver.startRun(undo.request);
         const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';
