@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 
 import type { AuditRecord } from '../../src/audit/index.js';
+import { isFinished } from '../../src/engine/index.js';
 import { RedisDedupeStore, createSnsRoute } from '../../src/triggers/index.js';
 import { createTestStack, deletePrefix, uniquePrefix } from '../queue/stack.js';
 import type { TestStack } from '../queue/stack.js';
@@ -13,6 +14,8 @@ const ALARM_RUNBOOK = cpuAlarmRunbook();
 const LOCKED_RUNBOOK = cpuAlarmRunbook({
   header: 'lock: "${{ inputs.instanceId }}"\nlockMode: refuse\n',
 });
+// With a lock to wait for: the driver records the run before it asks for the lock.
+const WAITING_RUNBOOK = cpuAlarmRunbook({ header: 'lock: "${{ inputs.instanceId }}"\n' });
 
 const signer = createTestSigner();
 let stack: TestStack | undefined;
@@ -101,5 +104,28 @@ describe('SNS route with the BullMQ driver on Redis', () => {
       { data: { code: 'RUN_LOCKED' } },
     ]);
     expect((await audit.verify()).ok).toBe(true);
+  });
+
+  it('keeps one run for one incident when the lock call fails after the run is on record', async () => {
+    const { route, stack } = await createRoute(WAITING_RUNBOOK);
+    const { driver } = stack;
+    // One Redis blip on the lock call, after the run's first commit landed.
+    const acquire = driver.locks.acquire.bind(driver.locks);
+    let blips = 1;
+    driver.locks.acquire = async (...args) => {
+      if (blips-- > 0) throw new Error('Connection is closed.');
+      return acquire(...args);
+    };
+    const body = signer.sign(toAlarmMessage(), 'msg-1');
+
+    const first = await route({ body, headers: {} });
+    // Were the first answered 500, SNS would deliver again and start a second run.
+    const again = await route({ body, headers: {} });
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    // One run, on record and waiting for its lock, which the sweeper asks for again.
+    const open = (await driver.listRuns()).filter((run) => !isFinished(run));
+    expect(open).toHaveLength(1);
+    expect((await driver.getStoredRun(open[0]?.runId ?? ''))?.waiting).toBe(true);
   });
 });
