@@ -362,7 +362,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     app,
     publisher,
     start: async () => {
-      await verifyToken(authorize);
+      await verifyToken(authorize, logger);
       if (mode === 'socket') await app.start();
     },
     idle: async () => {
@@ -383,11 +383,21 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   };
 }
 
-/** Checks the bot token once at start, so a bad one fails `serve` with a clear message. */
-async function verifyToken(authorize: () => Promise<AuthorizeResult>): Promise<void> {
+/** Checks the bot token once at start, so one Slack refuses fails `serve` with a clear message. */
+async function verifyToken(
+  authorize: () => Promise<AuthorizeResult>,
+  logger: Logger,
+): Promise<void> {
   try {
     await authorize();
   } catch (error) {
+    // Slack unreachable (network, 5xx) is not a wrong token: SNS intake must not wait for it.
+    if ((error as { code?: unknown }).code !== webApi.ErrorCode.PlatformError) {
+      logger.warn('Slack not reachable at start; the bot token is checked on first use', {
+        error: describeError(error),
+      });
+      return;
+    }
     throw new ChatOpsError(
       'SLACK_CONFIG_INVALID',
       `Slack refused SLACK_BOT_TOKEN (${describeError(error)}); install the app and copy its xoxb- token`,

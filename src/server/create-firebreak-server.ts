@@ -98,14 +98,15 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
     chatops,
     metrics,
     start: async (port, host) => {
-      // Slack's token is checked before anything listens: a bad one fails start, not requests.
-      await chatops?.start();
+      const bound = await http.listen(port, host);
+      // A token Slack refuses fails the start and closes the server: no half-working serve.
       try {
-        return await http.listen(port, host);
+        await chatops?.start();
       } catch (error) {
-        await chatops?.stop();
+        await http.close();
         throw error;
       }
+      return bound;
     },
     stop: async () => {
       await chatops?.stop();

@@ -1,4 +1,4 @@
-import { createServer, connect } from 'node:net';
+import { createServer as createNetServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/audit/index.js';
@@ -12,7 +12,7 @@ import { createSilentLogger, createSystemClock } from '../../src/shared/index.js
 import { FakeSlackApi } from '../chatops/helpers/fake-slack-api.js';
 
 async function freePort(): Promise<number> {
-  const probe = createServer();
+  const probe = createNetServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
@@ -31,10 +31,7 @@ describe('createFirebreakServer start', () => {
   let slack: FakeSlackApi | undefined;
   afterEach(async () => slack?.stop());
 
-  it('fails on a bot token Slack refuses, before anything listens', async () => {
-    slack = new FakeSlackApi();
-    slack.authError = 'invalid_auth';
-    await slack.start();
+  function createServer(apiUrl: string) {
     const clock = createSystemClock();
     const logger = createSilentLogger();
     const catalog = new RunbookCatalog([]);
@@ -47,8 +44,8 @@ describe('createFirebreakServer start', () => {
       clock,
       logger,
     });
-    const server = createFirebreakServer({
-      slack: { signingSecret: 's', botToken: 'xoxb-revoked', command: '/ir', apiUrl: slack.url },
+    return createFirebreakServer({
+      slack: { signingSecret: 's', botToken: 'xoxb-test', command: '/ir', apiUrl },
       driver,
       catalog,
       roles: new RoleMap({}),
@@ -60,9 +57,24 @@ describe('createFirebreakServer start', () => {
       apiRetries: 0,
       collectProcessMetrics: false,
     });
+  }
+
+  it('fails on a bot token Slack refuses, and stops listening', async () => {
+    slack = new FakeSlackApi();
+    slack.authError = 'invalid_auth';
+    await slack.start();
+    const server = createServer(slack.url);
     const port = await freePort();
 
     await expect(server.start(port, '127.0.0.1')).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN/);
     expect(await listensOn(port)).toBe(false);
+  });
+
+  it('serves (SNS, /healthz) when Slack cannot be reached at start', async () => {
+    const server = createServer(`http://127.0.0.1:${await freePort()}/api/`);
+    const port = await server.start(0, '127.0.0.1');
+
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await server.stop();
   });
 });
