@@ -48,6 +48,21 @@ describe('firebreak run, in-process', () => {
     expect(audit).not.toContain('"type":"run.started"');
   });
 
+  it('says the run still waits when --approve-as names its own requester', async () => {
+    const cli = captureIo();
+    await main(
+      [
+        ...['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0'],
+        ...['--as', 'alice', '--approve-as', 'alice'],
+      ],
+      cli.io,
+    );
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err.join('\n')).toContain('approval refused');
+    expect(cli.out.join('\n')).toContain('still waits for approval of step isolate');
+  });
+
   it('runs for a responder and stops at the approval', async () => {
     const cli = captureIo();
     await main(

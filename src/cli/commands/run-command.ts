@@ -142,6 +142,10 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
         if (!outcome.accepted) {
           io.err(`approval refused: ${outcome.refusal.message}`);
           io.out(formatRun(run));
+          io.out(
+            `\n${run.runId} still waits for approval of step ${waiting.id} and ends with this process: ` +
+              `re-run with --approve-as <someone else who may approve>, or set REDIS_URL and use firebreak approve.`,
+          );
           io.exitCode(1);
           return;
         }
