@@ -4,6 +4,7 @@ import { verifySlackSignature } from '../chatops/index.js';
 import type { ChatOpsMetrics } from '../chatops/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
+import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
 
 /** Default largest Slack request body read, in bytes (Slack's payloads are far smaller). */
 export const DEFAULT_SLACK_MAX_BODY_BYTES = 512 * 1024;
@@ -29,28 +30,6 @@ export type SlackRequestGuard = (
   res: ServerResponse,
   next: () => void,
 ) => Promise<void>;
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        // Stop keeping the body but let it drain, so that the 413 reaches the client.
-        reject(new BodyTooLargeError(`body over ${maxBytes} bytes`));
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -103,7 +82,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
   return async (req, res, next) => {
     let raw: Buffer;
     try {
-      raw = await readBody(req, maxBytes);
+      raw = await readRawBody(req, maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         await refuse('too_large', error.message, undefined);

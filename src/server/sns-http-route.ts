@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditSink } from '../audit/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
+import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
 
 /** An SNS delivery as the server hands it on (the shape of the triggers' SNS handler). */
 export interface SnsRouteRequest {
@@ -24,11 +25,11 @@ export interface SnsHttpRouteOptions {
   readonly logger: Logger;
 }
 
-/** Why a body never reached the handler. */
-class BodyRefusal extends Error {
+/** Why a delivery never reached the handler. */
+class RouteRefusal extends Error {
   constructor(
-    readonly status: 413 | 415,
-    readonly code: 'SNS_TOO_LARGE' | 'SNS_MALFORMED',
+    readonly status: 413 | 415 | 503,
+    readonly code: 'SNS_TOO_LARGE' | 'SNS_MALFORMED' | 'SNS_NOT_CONFIGURED',
     message: string,
   ) {
     super(message);
@@ -43,34 +44,21 @@ function toHeaderRecord(req: IncomingMessage): Record<string, string | undefined
   return headers;
 }
 
-/** Reads the body as raw bytes, so the signature covers exactly what arrived. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** Reads the raw body; SNS never compresses, so an encoded body is refused, not inflated. */
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-  // SNS never compresses: refuse encoded bodies instead of inflating them.
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-    const message = `content encoding "${encoding}" is not accepted`;
-    return Promise.reject(new BodyRefusal(415, 'SNS_MALFORMED', message));
+    req.resume();
+    throw new RouteRefusal(415, 'SNS_MALFORMED', `content encoding "${encoding}" is not accepted`);
   }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) {
-    const message = `declared body of ${declared} bytes is over the ${maxBytes} byte limit`;
-    return Promise.reject(new BodyRefusal(413, 'SNS_TOO_LARGE', message));
+  try {
+    return await readRawBody(req, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new RouteRefusal(413, 'SNS_TOO_LARGE', error.message);
+    }
+    throw error;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      req.off('data', onData);
-      reject(new BodyRefusal(413, 'SNS_TOO_LARGE', `body is over the ${maxBytes} byte limit`));
-    };
-    req.on('data', onData);
-    req.once('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-    );
-    req.once('error', reject);
-  });
 }
 
 function answer(res: ServerResponse, status: number, text: string, close = false): void {
@@ -93,30 +81,27 @@ export function createSnsHttpRoute(
   options: SnsHttpRouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { handler, audit, logger } = options;
-  const refuse = (res: ServerResponse, refusal: BodyRefusal): void => {
+  const refuse = (res: ServerResponse, refusal: RouteRefusal, text = `${refusal.code}\n`) => {
     const { status, code } = refusal;
+    logger.warn('sns delivery refused', { code, reason: refusal.message });
     const data = { code, status, detail: refusal.message };
     audit.append({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
       logger.error('audit of an sns refusal failed', { error: describeError(error) });
     });
-    answer(res, status, `${code}\n`, true);
+    answer(res, status, text, true);
   };
 
   return async (req, res) => {
     if (!handler) {
       const detail = 'SNS intake is not configured (FIREBREAK_SNS_TOPIC_ARNS is empty)';
-      logger.warn('sns delivery refused', { code: 'SNS_NOT_CONFIGURED', reason: detail });
-      const data = { code: 'SNS_NOT_CONFIGURED', status: 503, detail };
-      audit.append({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
-        logger.error('audit of an sns refusal failed', { error: describeError(error) });
-      });
-      return answer(res, 503, 'SNS intake is not configured\n', true);
+      const refusal = new RouteRefusal(503, 'SNS_NOT_CONFIGURED', detail);
+      return refuse(res, refusal, 'SNS intake is not configured\n');
     }
     let body: Buffer;
     try {
       body = await readBody(req, options.maxBytes);
     } catch (error) {
-      if (error instanceof BodyRefusal) return refuse(res, error);
+      if (error instanceof RouteRefusal) return refuse(res, error);
       logger.warn('sns request body not read', { error: describeError(error) });
       return answer(res, 400, 'SNS_MALFORMED\n', true);
     }
