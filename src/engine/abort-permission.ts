@@ -2,9 +2,9 @@ import type { RunbookDocument } from '../runbook/index.js';
 import type { RunState } from './run-state.js';
 
 /**
- * Who may abort a run: the person who asked for it, or someone holding one of the runbook's `approve` roles
- * (else its `run` roles; with neither listed, any role of the role map). The same rule for
- * Slack and the CLI. Returns undefined when `userId` may, else the roles it would need.
+ * Who may abort a run: the person who asked for it, or someone holding one of the runbook's
+ * `approve` roles (else its `run` roles; with neither listed, any role of the role map). The
+ * same rule for Slack and the CLI. Returns undefined when `userId` may, else the roles needed.
  */
 export function abortRefusal(
   run: RunState,

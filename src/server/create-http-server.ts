@@ -42,7 +42,7 @@ export interface HttpServerOptions {
 export interface HttpServer {
   /** The Express app behind `GET /healthz` and `GET /metrics`. */
   readonly app: Application;
-  /** The request listener `listen` serves: `POST /sns` and the Slack path directly, the rest via `app`. */
+  /** What `listen` serves: `POST /sns` and the Slack path directly, the rest through `app`. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Hands Slack requests that passed the signature guard to `listener` (Bolt's HTTP receiver).
