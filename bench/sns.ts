@@ -1,24 +1,35 @@
 /**
  * `npm run bench:sns`: verified SNS notifications per second through the real HTTP server
- * (`createHttpServer` from src/server, the Express app `firebreak serve` runs) on loopback,
- * and the time from request received to run enqueued (p50, p99). Every delivery is a
- * distinct, correctly signed alarm, so each one starts a run through the BullMQ driver on
- * Redis (the production path): signature check with a cached certificate, MessageId and
- * incident claims in Redis, audit records, run state and first job in Redis.
+ * (`createHttpServer` from src/server, the server `firebreak serve` runs) on loopback, and the
+ * time from request received to run enqueued (p50, p99). Every delivery is a distinct,
+ * correctly signed alarm, so each one starts a run through the BullMQ driver on Redis (the
+ * production path): signature check with a cached certificate, MessageId and incident claims in
+ * Redis, audit records, run state and first job in Redis.
+ *
+ * Two measured phases, after a warm-up:
+ * - throughput: a closed loop with BENCH_CONCURRENCY requests always in flight, as fast as the
+ *   server answers; gives `verified_per_s` (and, for reference, the latency at saturation,
+ *   which is the concurrency divided by the throughput and says little more);
+ * - latency: an open loop that sends BENCH_RATE deliveries per second on a fixed schedule,
+ *   whatever the answers, as SNS does; gives the request-to-enqueued p50 and p99 at that rate,
+ *   with the rate reached and the client-side p99 (from when each request was due) beside it,
+ *   so that a server falling behind shows.
  *
  * The messages are signed by a throwaway key made with openssl at start; its certificate is
  * served by an injected fetcher, as the corpus's real SNS keys are unknown. Redis is
  * REDIS_URL, or a redis-server of our own on a free loopback port. Requests come from a worker
  * thread so the load generator does not share the server's event loop. Ends with the lines
- * `verified_per_s=<x>` and `enqueue_p99_ms=<x>`.
+ * `verified_per_s=<x>` and `enqueue_p99_ms=<x>` (the latter from the open-loop phase).
  *
- * Environment: BENCH_REQUESTS (default 6000), BENCH_WARMUP (500), BENCH_CONCURRENCY (32
- * requests in flight); BENCH_SKIP_DRIVER=1 hands runs to a no-op instead of the BullMQ
- * driver, to show what the endpoint and intake cost on their own; BENCH_CPU_PROFILE=FILE writes
- * a CPU profile of the measured window.
+ * Environment: BENCH_REQUESTS (default 6000 per measured phase), BENCH_WARMUP (500),
+ * BENCH_CONCURRENCY (32 requests in flight in the throughput phase), BENCH_RATE (2000
+ * deliveries per second in the latency phase, the issue's target rate); BENCH_SKIP_DRIVER=1
+ * hands runs to a no-op instead of the BullMQ driver, to show what the endpoint and intake cost
+ * on their own; BENCH_CPU_PROFILE=FILE writes a CPU profile of the throughput phase.
  */
 import { execFileSync } from 'node:child_process';
-import { createSign, randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +51,7 @@ import { RedisDedupeStore, createSnsRoute, toSnsCanonicalString } from '../src/t
 import type { SnsEnvelope } from '../src/triggers/index.js';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
+const RATE_PER_S = Number(process.env['BENCH_RATE'] ?? 2000);
 const WARMUP_REQUESTS = Number(process.env['BENCH_WARMUP'] ?? 500);
 const MEASURED_REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 6000);
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:firebreak-bench';
@@ -58,15 +70,18 @@ phases:
     - { id: record, action: note, with: { text: "alarm \${{ inputs.alarm }}" } }
 `;
 
-// The load generator: plain JavaScript in a worker thread, keep-alive connections, a fixed
-// number of requests in flight. Posts back each status.
+// The load generator: plain JavaScript in a worker thread, keep-alive connections. Closed loop
+// (`rate` 0): a fixed number of requests in flight. Open loop: requests leave on a fixed
+// schedule, `rate` a second, whether or not earlier ones were answered; each one's latency is
+// counted from when it was due. Posts back the statuses and those latencies.
 const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { port, bodies, concurrency } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const { port, bodies, concurrency, rate } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: rate > 0 ? 1024 : concurrency });
 let next = 0;
 const statuses = {};
+const dueToAnswerMs = [];
 function post(item) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: '/sns', method: 'POST', agent,
@@ -80,22 +95,43 @@ function post(item) {
     req.end(item.body);
   });
 }
+function count(status) {
+  statuses[status] = (statuses[status] ?? 0) + 1;
+}
 async function lane() {
-  while (next < bodies.length) {
-    const status = await post(bodies[next++]);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-  }
+  while (next < bodies.length) count(await post(bodies[next++]));
+}
+function openLoop() {
+  return new Promise((resolve, reject) => {
+    let answered = 0;
+    const tick = () => {
+      const due = Math.min(bodies.length, Math.floor(((performance.now() - startedAt) * rate) / 1000) + 1);
+      for (; next < due; next++) {
+        const dueAt = startedAt + (next * 1000) / rate;
+        post(bodies[next]).then((status) => {
+          count(status);
+          dueToAnswerMs.push(performance.now() - dueAt);
+          if (++answered === bodies.length) resolve();
+        }, reject);
+      }
+      if (next < bodies.length) setTimeout(tick, 1);
+    };
+    tick();
+  });
 }
 const startedAt = performance.now();
-Promise.all(Array.from({ length: concurrency }, lane)).then(() => {
+const load = rate > 0 ? openLoop() : Promise.all(Array.from({ length: concurrency }, lane));
+load.then(() => {
   agent.destroy();
-  parentPort.postMessage({ elapsedMs: performance.now() - startedAt, statuses });
+  parentPort.postMessage({ elapsedMs: performance.now() - startedAt, statuses, dueToAnswerMs });
 });
 `;
 
 interface LoadResult {
   readonly elapsedMs: number;
   readonly statuses: Record<string, number>;
+  /** Open loop only: from when each request was due to its answer. */
+  readonly dueToAnswerMs: readonly number[];
 }
 
 interface SignedBody {
@@ -147,7 +183,7 @@ function toAlarmMessage(alarmName: string): string {
   });
 }
 
-function signAlarms(count: number, privateKeyPem: string): SignedBody[] {
+function signAlarms(count: number, privateKey: KeyObject): SignedBody[] {
   return Array.from({ length: count }, () => {
     const id = randomUUID();
     const unsigned: SnsEnvelope = {
@@ -161,17 +197,14 @@ function signAlarms(count: number, privateKeyPem: string): SignedBody[] {
       Signature: '',
       SigningCertURL: CERT_URL,
     };
-    const signer = createSign('RSA-SHA256');
-    signer.update(toSnsCanonicalString(unsigned), 'utf8');
-    return {
-      id,
-      body: JSON.stringify({ ...unsigned, Signature: signer.sign(privateKeyPem, 'base64') }),
-    };
+    const signature = sign('sha256', Buffer.from(toSnsCanonicalString(unsigned)), privateKey);
+    return { id, body: JSON.stringify({ ...unsigned, Signature: signature.toString('base64') }) };
   });
 }
 
-function runLoad(port: number, bodies: readonly SignedBody[]): Promise<LoadResult> {
-  const workerData = { port, bodies, concurrency: CONCURRENCY };
+/** Sends `bodies`: closed loop at BENCH_CONCURRENCY, or open loop at `ratePerS` when given. */
+function runLoad(port: number, bodies: readonly SignedBody[], ratePerS = 0): Promise<LoadResult> {
+  const workerData = { port, bodies, concurrency: CONCURRENCY, rate: ratePerS };
   const worker = new Worker(LOAD_WORKER, { eval: true, workerData });
   return new Promise((resolve, reject) => {
     worker.once('message', (result: LoadResult) => {
@@ -206,10 +239,10 @@ async function main(): Promise<void> {
   const redis = new Redis(redisServer.url, { enableAutoPipelining: true });
   const key = createSigningKey(dir);
 
-  // Request received (socket 'request' event) to run enqueued (driver.startRun resolved).
+  // Request received (socket 'request' event) to run enqueued (driver.startRun resolved), for
+  // the phase being measured (none during the warm-up).
   const receivedAt = new Map<string, number>();
-  const enqueueMs: number[] = [];
-  let measuring = false;
+  let enqueueMs: number[] | undefined;
   const route = createSnsRoute({
     allowedTopicArns: [TOPIC_ARN],
     runbooks: catalog.list(),
@@ -221,7 +254,7 @@ async function main(): Promise<void> {
     startRun: async (request) => {
       const state = process.env['BENCH_SKIP_DRIVER'] ? undefined : await driver.startRun(request);
       const startedAt = receivedAt.get(request.trigger.messageId ?? '');
-      if (measuring && startedAt !== undefined) enqueueMs.push(performance.now() - startedAt);
+      if (startedAt !== undefined) enqueueMs?.push(performance.now() - startedAt);
       return state;
     },
   });
@@ -235,16 +268,22 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const warmup = signAlarms(WARMUP_REQUESTS, key.privateKeyPem);
-  const measured = signAlarms(MEASURED_REQUESTS, key.privateKeyPem);
+  const privateKey = createPrivateKey(key.privateKeyPem);
+  const warmup = signAlarms(WARMUP_REQUESTS, privateKey);
+  const saturating = signAlarms(MEASURED_REQUESTS, privateKey);
+  const scheduled = signAlarms(MEASURED_REQUESTS, privateKey);
   await runLoad(port, warmup);
-  measuring = true;
+
+  const saturatedMs: number[] = (enqueueMs = []);
   const stopProfile = await startCpuProfile();
   const eluBefore = performance.eventLoopUtilization();
-  const result = await runLoad(port, measured);
+  const result = await runLoad(port, saturating);
   const elu = performance.eventLoopUtilization(eluBefore);
   await stopProfile();
-  measuring = false;
+
+  const atRateMs: number[] = (enqueueMs = []);
+  const atRate = await runLoad(port, scheduled, RATE_PER_S);
+  enqueueMs = undefined;
 
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
@@ -258,22 +297,30 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const verified = result.statuses['200'] ?? 0;
-  const sorted = [...enqueueMs].sort((a, b) => a - b);
+  const saturated = [...saturatedMs].sort((a, b) => a - b);
+  const sorted = [...atRateMs].sort((a, b) => a - b);
+  const clientSorted = [...atRate.dueToAnswerMs].sort((a, b) => a - b);
   const verifiedPerS = verified / (result.elapsedMs / 1000);
+  const reachedPerS = (atRate.statuses['200'] ?? 0) / (atRate.elapsedMs / 1000);
+  const ms = (sortedMs: readonly number[], p: number) => percentile(sortedMs, p).toFixed(2);
+  console.log(`runs_started=${runs.length} (warm-up included)`);
   console.log(
-    `requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} statuses=${JSON.stringify(result.statuses)}`,
+    `throughput phase: requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} statuses=${JSON.stringify(result.statuses)} elapsed_ms=${result.elapsedMs.toFixed(0)}`,
   );
-  console.log(
-    `runs_started=${runs.length} (warm-up included) runs_enqueued_measured=${enqueueMs.length}`,
-  );
-  console.log(
-    `elapsed_ms=${result.elapsedMs.toFixed(0)} server_loop_utilization=${elu.utilization.toFixed(2)}`,
-  );
+  console.log(`  server_loop_utilization=${elu.utilization.toFixed(2)}`);
   // Event-loop busy time per delivery: what one uncontended core would need for each.
-  console.log(`server_busy_ms_per_request=${(elu.active / MEASURED_REQUESTS).toFixed(3)}`);
-  console.log(`enqueue_p50_ms=${percentile(sorted, 50).toFixed(2)}`);
+  console.log(`  server_busy_ms_per_request=${(elu.active / MEASURED_REQUESTS).toFixed(3)}`);
+  console.log(
+    `  saturated_enqueue_p50_ms=${ms(saturated, 50)} saturated_enqueue_p99_ms=${ms(saturated, 99)}`,
+  );
+  console.log(
+    `latency phase: requests=${MEASURED_REQUESTS} offered_per_s=${RATE_PER_S} statuses=${JSON.stringify(atRate.statuses)} reached_per_s=${reachedPerS.toFixed(0)}`,
+  );
+  console.log(`  client_p99_ms=${ms(clientSorted, 99)} (from when each request was due)`);
+  console.log(`  enqueue_p90_ms=${ms(sorted, 90)} enqueue_max_ms=${ms(sorted, 100)}`);
+  console.log(`enqueue_p50_ms=${ms(sorted, 50)}`);
   console.log(`verified_per_s=${verifiedPerS.toFixed(0)}`);
-  console.log(`enqueue_p99_ms=${percentile(sorted, 99).toFixed(2)}`);
+  console.log(`enqueue_p99_ms=${ms(sorted, 99)}`);
 }
 
 await main();

@@ -1,14 +1,14 @@
-import { X509Certificate, createVerify } from 'node:crypto';
+import { X509Certificate, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import type { CertificateFetcher } from './certificate-fetcher.js';
 import { SnsSignatureError } from './errors.js';
 import type { SnsEnvelope, SnsMessageType } from './parse-sns-envelope.js';
 
-/** SignatureVersion to the RSA PKCS#1 v1.5 digest it names. */
-const SIGNATURE_ALGORITHMS: Readonly<Record<string, string>> = {
-  '1': 'RSA-SHA1',
-  '2': 'RSA-SHA256',
+/** SignatureVersion to the digest it names (RSA PKCS#1 v1.5 padding, the RSA default). */
+const SIGNATURE_DIGESTS: Readonly<Record<string, string>> = {
+  '1': 'sha1',
+  '2': 'sha256',
 };
 
 /** Signed keys per message type, in the order SNS signs them. */
@@ -169,18 +169,30 @@ function checkSignatureVersion(envelope: SnsEnvelope): '1' | '2' {
   return version;
 }
 
-function isSignatureValid(envelope: SnsEnvelope, version: '1' | '2', key: KeyObject): boolean {
+/**
+ * Checks the signature on libuv's thread pool (`crypto.verify` with a callback), so the RSA
+ * work of a burst of deliveries runs beside the event loop instead of on it.
+ */
+function isSignatureValid(
+  envelope: SnsEnvelope,
+  version: '1' | '2',
+  key: KeyObject,
+): Promise<boolean> {
   const signature = envelope.Signature;
-  if (!BASE64.test(signature) || signature.length % 4 !== 0) return false;
+  if (!BASE64.test(signature) || signature.length % 4 !== 0) return Promise.resolve(false);
 
-  const verifier = createVerify(SIGNATURE_ALGORITHMS[version] ?? 'RSA-SHA256');
-  verifier.update(toSnsCanonicalString(envelope), 'utf8');
-  try {
-    return verifier.verify(key, signature, 'base64');
-  } catch {
-    // An RSA key that rejects the signature's length is a failed check, not a crash.
-    return false;
-  }
+  const data = Buffer.from(toSnsCanonicalString(envelope), 'utf8');
+  const digest = SIGNATURE_DIGESTS[version] ?? 'sha256';
+  return new Promise((resolve) => {
+    try {
+      // An RSA key that rejects the signature's length is a failed check, not a crash.
+      verify(digest, data, key, Buffer.from(signature, 'base64'), (error, valid) => {
+        resolve(error === null && valid);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 /** Bounded map from PEM text to its public key, so a hot certificate is parsed once. */
@@ -211,7 +223,7 @@ export function createSnsSignatureVerifier(
     const pem = await fetchPem(options.fetchCertificate, url);
     const key = toKey(pem, url);
 
-    if (!isSignatureValid(envelope, version, key)) {
+    if (!(await isSignatureValid(envelope, version, key))) {
       throw new SnsSignatureError(
         'SNS_SIGNATURE_INVALID',
         `SNS message ${envelope.MessageId} on ${envelope.TopicArn} does not match its signature`,
