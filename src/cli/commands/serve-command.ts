@@ -38,7 +38,9 @@ function waitForSignal(): Promise<string> {
 function createStore(config: Config, runtime: Runtime): { store: KeyValueStore; redis?: Redis } {
   const local = new MemoryKeyValueStore(runtime.clock);
   if (!config.redisUrl) return { store: local };
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  // Plain commands and scripts only (no BullMQ here): commands issued in one turn of the event
+  // loop, such as the claims of a burst of SNS deliveries, leave in one write.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const shared = new RedisKeyValueStore(redis, `${config.queuePrefix}:chatops:`);
   return { store: new LayeredKeyValueStore(local, shared), redis };
 }
