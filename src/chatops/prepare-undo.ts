@@ -1,6 +1,6 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { RunDriver, RunState } from '../engine/index.js';
-import { createUndoRequest, findUndoInFlight } from '../plan/index.js';
+import { createUndoRequest, findReversedSteps, findUndoInFlight } from '../plan/index.js';
 import type { UndoRequest } from '../plan/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
 import { ChatOpsError } from './errors.js';
@@ -39,8 +39,12 @@ async function findRunToUndo(runId: string, options: PrepareUndoOptions): Promis
 }
 
 /** Two undo runs of one run would each restore what the other already restored. */
-async function checkNoUndoInFlight(run: RunState, options: PrepareUndoOptions): Promise<void> {
-  const busy = findUndoInFlight(run.runId, await options.driver.listRuns());
+function checkNoUndoInFlight(
+  run: RunState,
+  runs: readonly RunState[],
+  options: PrepareUndoOptions,
+): void {
+  const busy = findUndoInFlight(run.runId, runs);
   if (busy === undefined) return;
   throw new ChatOpsError(
     'SLACK_COMMAND_INVALID',
@@ -60,11 +64,13 @@ export async function prepareUndo(
   options: PrepareUndoOptions,
 ): Promise<{ readonly run: RunState; readonly undo: UndoRequest }> {
   const run = await findRunToUndo(command.runId, options);
-  await checkNoUndoInFlight(run, options);
+  const runs = await options.driver.listRuns();
+  checkNoUndoInFlight(run, runs, options);
   const undo = createUndoRequest(run, options.actions, {
     stepId: command.stepId,
     requester: command.requester,
     permissions: (run.inlineRunbook ?? options.catalog.find(run.runbookId))?.permissions,
+    reversed: findReversedSteps(run.runId, runs),
   });
   return { run, undo };
 }

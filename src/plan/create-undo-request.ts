@@ -14,6 +14,12 @@ export interface CreateUndoRequestOptions {
   approverRoles?: readonly string[];
   /** The original runbook's permissions (`run`, `approve`), kept for the undo runbook. */
   permissions?: RunbookDocument['permissions'];
+  /**
+   * Steps a finished undo run already reversed ({@link findReversedSteps}): left out, so each
+   * change is reversed once. Asking for one of them alone, or for a run whose changes are all
+   * reversed, is refused (`UNDO_ALREADY_DONE`).
+   */
+  reversed?: ReadonlyMap<string, string>;
 }
 
 /** A generated undo runbook and the request that starts it. */
@@ -24,6 +30,9 @@ export interface UndoRequest {
   readonly reverses: readonly { readonly undoStepId: string; readonly stepId: string }[];
 }
 
+/** Undo step ids are this prefix and the id of the step they reverse. */
+const UNDO_STEP_PREFIX = 'undo-';
+
 /** The name of the undo runbook of a run. */
 export function toUndoRunbookName(runId: string): string {
   return `undo-${runId}`;
@@ -33,6 +42,27 @@ export function toUndoRunbookName(runId: string): string {
 export function findUndoInFlight(runId: string, runs: readonly RunState[]): RunState | undefined {
   const name = toUndoRunbookName(runId);
   return runs.find((run) => !isFinished(run) && run.runbookId === name);
+}
+
+/**
+ * The steps of `runId` that undo runs among `runs` reversed: each original step id with the
+ * undo run that reversed it. An undo step that did not succeed (denied, failed, aborted)
+ * reversed nothing and is not counted.
+ */
+export function findReversedSteps(
+  runId: string,
+  runs: readonly RunState[],
+): ReadonlyMap<string, string> {
+  const name = toUndoRunbookName(runId);
+  const reversed = new Map<string, string>();
+  for (const run of runs) {
+    if (run.runbookId !== name) continue;
+    for (const step of run.steps) {
+      if (step.status !== 'succeeded' || !step.id.startsWith(UNDO_STEP_PREFIX)) continue;
+      reversed.set(step.id.slice(UNDO_STEP_PREFIX.length), run.runId);
+    }
+  }
+  return reversed;
 }
 
 function hasTemplateText(value: unknown): boolean {
@@ -62,8 +92,24 @@ function newestFirst(run: RunState): StepState[] {
   );
 }
 
-function chooseSteps(run: RunState, registry: ActionRegistry, stepId: string | undefined) {
+function alreadyDone(run: RunState, undoRunIds: readonly string[], what: string): UndoError {
+  const by = [...new Set(undoRunIds)].join(', ');
+  return new UndoError(
+    'UNDO_ALREADY_DONE',
+    `${what} of run ${run.runId} was already undone by ${by}; an undo reverses each change once (start the runbook again to repeat a change)`,
+    { runId: run.runId },
+  );
+}
+
+function chooseSteps(
+  run: RunState,
+  registry: ActionRegistry,
+  stepId: string | undefined,
+  reversed: ReadonlyMap<string, string>,
+) {
   if (stepId === undefined) return newestFirst(run);
+  const undoneBy = reversed.get(stepId);
+  if (undoneBy !== undefined) throw alreadyDone(run, [undoneBy], `step ${stepId}`);
   const step = run.steps.find((s) => s.id === stepId);
   if (step === undefined) {
     const known = run.steps.map((s) => s.id).join(', ');
@@ -105,11 +151,18 @@ export function createUndoRequest(
     );
   }
   const approval = options.approverRoles?.length ? { roles: [...options.approverRoles] } : {};
+  const reversed = options.reversed ?? new Map<string, string>();
   const steps = [];
   const reverses = [];
-  for (const step of chooseSteps(run, registry, options.stepId)) {
+  const skipped: string[] = [];
+  for (const step of chooseSteps(run, registry, options.stepId, reversed)) {
     const undo = undoInputOf(step, registry);
     if (undo === undefined) continue;
+    const undoneBy = reversed.get(step.id);
+    if (undoneBy !== undefined) {
+      skipped.push(undoneBy);
+      continue;
+    }
     if (hasTemplateText(undo.input)) {
       throw new UndoError(
         'UNDO_UNSAFE_VALUE',
@@ -117,7 +170,7 @@ export function createUndoRequest(
         { runId: run.runId, stepId: step.id },
       );
     }
-    const undoStepId = `undo-${step.id}`;
+    const undoStepId = `${UNDO_STEP_PREFIX}${step.id}`;
     steps.push({
       id: undoStepId,
       name: `Undo ${step.id}`,
@@ -127,6 +180,7 @@ export function createUndoRequest(
     });
     reverses.push({ undoStepId, stepId: step.id });
   }
+  if (steps.length === 0 && skipped.length > 0) throw alreadyDone(run, skipped, 'every change');
   if (steps.length === 0) {
     throw new UndoError(
       'UNDO_NOTHING_TO_UNDO',
@@ -152,6 +206,9 @@ export function createUndoRequest(
     severity: 'medium',
     inputs,
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+    // Two undo runs of one run at once, from any process, would both reverse the same changes.
+    lock: name,
+    lockMode: 'refuse',
     phases: { detect: [], contain: [], eradicate: [], recover: steps },
   });
   const request = {

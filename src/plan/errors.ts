@@ -8,6 +8,8 @@ import { FirebreakError, type FirebreakErrorOptions } from '../shared/index.js';
  * - `UNDO_NOTHING_TO_UNDO`: no step of the run changed anything that an action can undo.
  * - `UNDO_UNSAFE_VALUE`: a recorded value holds `${{`, which the undo runbook would evaluate.
  * - `UNDO_NO_RUN_HISTORY`: the run is not known to this process (in-process runs do not last).
+ * - `UNDO_IN_FLIGHT`: another undo of the run has not finished.
+ * - `UNDO_ALREADY_DONE`: a finished undo run already reversed the step (or every step).
  */
 export type UndoErrorCode =
   | 'UNDO_RUN_NOT_FINISHED'
@@ -16,7 +18,8 @@ export type UndoErrorCode =
   | 'UNDO_NOTHING_TO_UNDO'
   | 'UNDO_UNSAFE_VALUE'
   | 'UNDO_NO_RUN_HISTORY'
-  | 'UNDO_IN_FLIGHT';
+  | 'UNDO_IN_FLIGHT'
+  | 'UNDO_ALREADY_DONE';
 
 /** Why `firebreak undo` cannot build an undo run. */
 export class UndoError extends FirebreakError {

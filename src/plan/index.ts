@@ -6,7 +6,12 @@ export type {
   RunbookPlan,
 } from './plan-runbook.js';
 export { formatPlan } from './format-plan.js';
-export { createUndoRequest, findUndoInFlight, toUndoRunbookName } from './create-undo-request.js';
+export {
+  createUndoRequest,
+  findReversedSteps,
+  findUndoInFlight,
+  toUndoRunbookName,
+} from './create-undo-request.js';
 export type { CreateUndoRequestOptions, UndoRequest } from './create-undo-request.js';
 export { UndoError } from './errors.js';
 export type { UndoErrorCode } from './errors.js';

@@ -216,17 +216,24 @@ describe('/ir undo', () => {
     expect(decided).toMatchObject({ actor: 'ULEAD', stepId: 'undo-isolate' });
   });
 
-  it('undoes one step when asked, and a run again once its first undo finished', async () => {
+  it('undoes one step when asked, and refuses to reverse it again once that undo finished', async () => {
     const run = await isolateFromSlack();
     const first = await command('UREQ', `undo ${run.runId} isolate`);
-    await click('ULEAD', runIdIn(first.ack, 'as'), 'undo-isolate');
+    const firstUndo = runIdIn(first.ack, 'as');
+    await click('ULEAD', firstUndo, 'undo-isolate');
+    expect((await h.driver.getRun(firstUndo))?.status).toBe('succeeded');
+    const runsBefore = (await h.driver.listRuns()).length;
 
-    const second = await command('UREQ', `undo ${run.runId} isolate`);
+    const sameStep = await command('UREQ', `undo ${run.runId} isolate`);
+    const wholeRun = await command('UREQ', `undo ${run.runId}`);
 
-    const again = await h.driver.getRun(runIdIn(second.ack, 'as'));
-    expect(again?.runbookId).toBe(`undo-${run.runId}`);
-    expect(again?.status).toBe('awaiting_approval');
-    expect(again?.steps.map((s) => s.id)).toEqual(['undo-isolate']);
+    expect(sameStep.ack).toContain(
+      `step isolate of run ${run.runId} was already undone by ${firstUndo}`,
+    );
+    expect(wholeRun.ack).toContain(
+      `every change of run ${run.runId} was already undone by ${firstUndo}`,
+    );
+    expect(await h.driver.listRuns()).toHaveLength(runsBefore);
     expect((await command('UREQ', 'list')).ack).not.toContain('undo-');
   });
 

@@ -2,7 +2,12 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
-import { createUndoRequest, findUndoInFlight, UndoError } from '../../plan/index.js';
+import {
+  createUndoRequest,
+  findReversedSteps,
+  findUndoInFlight,
+  UndoError,
+} from '../../plan/index.js';
 import type { CliIo } from '../cli-io.js';
 
 interface UndoOptions {
@@ -32,7 +37,8 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
             : `there is no run history to undo from: without REDIS_URL runs live only in the process that started them, and run ${runId} is not in this one; set REDIS_URL and start runs there`;
           throw new UndoError('UNDO_NO_RUN_HISTORY', why, { runId });
         }
-        const busy = findUndoInFlight(runId, await runtime.driver.listRuns());
+        const runs = await runtime.driver.listRuns();
+        const busy = findUndoInFlight(runId, runs);
         if (busy !== undefined) {
           throw new UndoError(
             'UNDO_IN_FLIGHT',
@@ -44,6 +50,7 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
           stepId: options.step,
           requester: options.as,
           permissions: (run.inlineRunbook ?? runtime.catalog.find(run.runbookId))?.permissions,
+          reversed: findReversedSteps(runId, runs),
         });
         const started = await runtime.driver.startRun(undo.request);
         const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';

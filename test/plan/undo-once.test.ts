@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { MemoryAuditLog } from '../../src/audit/index.js';
+import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
+import type { RunState } from '../../src/engine/index.js';
+import { createActionRegistry } from '../../src/main.js';
+import { createUndoRequest, findReversedSteps } from '../../src/plan/index.js';
+import { InProcessDriver } from '../../src/queue/index.js';
+import { RunbookCatalog, parseRunbook } from '../../src/runbook/index.js';
+import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+
+const INSTANCE = 'i-0123456789abcdef0';
+const TWO_CHANGES = `name: protect-and-stop
+title: Protect and stop a host
+severity: high
+inputs:
+  instanceId: { type: ec2-instance-id, description: the instance }
+phases:
+  contain:
+    - id: protect
+      action: aws.ec2.enableTerminationProtection
+      with: { instanceId: "\${{ inputs.instanceId }}" }
+    - id: stop
+      action: aws.ec2.stopInstance
+      with: { instanceId: "\${{ inputs.instanceId }}" }
+`;
+
+function createHarness() {
+  const clock = new VirtualClock(Date.parse('2025-03-01T12:00:00.000Z'));
+  const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
+  const account = new SimulatedAccount(seed, { clock, randomSeed: 1 });
+  const noSleep = async () => undefined;
+  const aws = createAwsClients({
+    region: account.region,
+    simulatedAccount: account,
+    simulatedRetry: { sleep: noSleep },
+  });
+  const actions = createActionRegistry();
+  const driver = new InProcessDriver({
+    catalog: new RunbookCatalog([parseRunbook('protect-and-stop.yaml', TWO_CHANGES)]),
+    actions,
+    aws,
+    audit: new MemoryAuditLog(clock),
+    clock,
+    logger: createSilentLogger(),
+    createRunId: createSequentialIds('run'),
+  });
+  /** Runs to the end, approving each waiting step as someone who did not ask. */
+  const finish = async (runId: string, decision: 'approve' | 'deny' = 'approve') => {
+    for (;;) {
+      await driver.idle();
+      const run = (await driver.getRun(runId)) as RunState;
+      const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
+      if (!waiting) return run;
+      await driver.decide({
+        runId,
+        stepId: waiting.id,
+        by: 'lead',
+        roles: ['ir-lead'],
+        decision,
+        ...(decision === 'deny' ? { reason: 'not now' } : {}),
+      });
+    }
+  };
+  return { driver, actions, finish };
+}
+
+async function finishedRun(h: ReturnType<typeof createHarness>): Promise<RunState> {
+  const started = await h.driver.startRun({
+    runbookId: 'protect-and-stop',
+    inputs: { instanceId: INSTANCE },
+    requester: 'responder',
+    trigger: { source: 'cli' },
+  });
+  const run = await h.finish(started.runId);
+  expect(run.status).toBe('succeeded');
+  return run;
+}
+
+describe('an undo reverses each change once', () => {
+  it('leaves out the steps a finished undo reversed, and refuses when none is left', async () => {
+    const h = createHarness();
+    const run = await finishedRun(h);
+    const stopOnly = createUndoRequest(run, h.actions, { requester: 'responder', stepId: 'stop' });
+    const first = await h.finish((await h.driver.startRun(stopOnly.request)).runId);
+    expect(first.status).toBe('succeeded');
+
+    const reversed = findReversedSteps(run.runId, await h.driver.listRuns());
+    const rest = createUndoRequest(run, h.actions, { requester: 'responder', reversed });
+
+    expect([...reversed]).toEqual([['stop', first.runId]]);
+    expect(rest.reverses).toEqual([{ undoStepId: 'undo-protect', stepId: 'protect' }]);
+    expect(() =>
+      createUndoRequest(run, h.actions, { requester: 'responder', stepId: 'stop', reversed }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'UNDO_ALREADY_DONE',
+        message: expect.stringContaining(
+          `step stop of run ${run.runId} was already undone by ${first.runId}`,
+        ),
+      }),
+    );
+
+    const second = await h.finish((await h.driver.startRun(rest.request)).runId);
+    expect(second.status).toBe('succeeded');
+    const all = findReversedSteps(run.runId, await h.driver.listRuns());
+    let refusal: unknown;
+    try {
+      createUndoRequest(run, h.actions, { requester: 'responder', reversed: all });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'UNDO_ALREADY_DONE' });
+    const message = (refusal as Error).message;
+    expect(message).toContain(`every change of run ${run.runId} was already undone by`);
+    expect(message).toContain(first.runId);
+    expect(message).toContain(second.runId);
+  });
+
+  it('does not count an undo whose approval was denied', async () => {
+    const h = createHarness();
+    const run = await finishedRun(h);
+    const undo = createUndoRequest(run, h.actions, { requester: 'responder' });
+    const denied = await h.finish((await h.driver.startRun(undo.request)).runId, 'deny');
+    expect(denied.status).not.toBe('succeeded');
+
+    const reversed = findReversedSteps(run.runId, await h.driver.listRuns());
+    const again = createUndoRequest(run, h.actions, { requester: 'responder', reversed });
+
+    expect(reversed.size).toBe(0);
+    expect(again.reverses.map((r) => r.stepId)).toEqual(['stop', 'protect']);
+  });
+
+  it('locks the undo runbook on the run, so a second undo at the same time is refused', async () => {
+    const h = createHarness();
+    const run = await finishedRun(h);
+    const undo = createUndoRequest(run, h.actions, { requester: 'responder' });
+
+    expect(undo.runbook).toMatchObject({ lock: `undo-${run.runId}`, lockMode: 'refuse' });
+  });
+});
