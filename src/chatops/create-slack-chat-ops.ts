@@ -25,6 +25,8 @@ import { SlackRoleResolver } from './slack-role-resolver.js';
 import { SlashCommandHandler } from './slash-command-handler.js';
 import type { EphemeralPoster } from './slash-command-handler.js';
 import { toBoltLogger } from './to-bolt-logger.js';
+import { toTriggerNoteReply } from './views/thread-replies.js';
+import type { TriggerNoteView } from './views/thread-replies.js';
 import {
   ACTION_APPROVE,
   ACTION_DENY,
@@ -81,6 +83,11 @@ export interface SlackChatOps {
   readonly mode: 'http' | 'socket';
   readonly app: App;
   readonly publisher: RunMessagePublisher;
+  /**
+   * Posts an SNS message noted on a run (another alarm for its incident, its alarm back to OK)
+   * in the run's thread. Returns at once; the work happens after pending acknowledgements.
+   */
+  noteTrigger(note: TriggerNoteView & { readonly runId: string; readonly runbookId: string }): void;
   /** Connects (Socket Mode); HTTP mode is served by the caller's server. */
   start(): Promise<void>;
   /** Resolves once no Slack work is in flight (tests and shutdown). */
@@ -361,6 +368,16 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     mode,
     app,
     publisher,
+    noteTrigger: (note) =>
+      later(async () => {
+        const state = await options.driver.getRun(note.runId);
+        if (state === undefined) {
+          logger.warn('trigger note for a run not on record; not posted', { runId: note.runId });
+          return;
+        }
+        const key = `${note.runbookId}:${note.incidentKey}:${note.reason}`;
+        publisher.note(state, key, toTriggerNoteReply(note));
+      }),
     start: async () => {
       await verifyToken(authorize, logger);
       if (mode === 'socket') await app.start();

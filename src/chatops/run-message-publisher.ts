@@ -40,8 +40,16 @@ export interface RunMessagePublisherOptions {
 }
 
 type OutboxItem =
-  /** `catchUp`: a step reply made without the state before it, possibly posted already. */
-  | { readonly kind: 'reply'; readonly text: string; readonly catchUp?: boolean }
+  /**
+   * `catchUp`: a step reply made without the state before it, possibly posted already.
+   * `note`: a note from outside the run (a repeated alarm); unsent notes with one key merge.
+   */
+  | {
+      readonly kind: 'reply';
+      readonly text: string;
+      readonly catchUp?: boolean;
+      readonly note?: { readonly key: string; readonly more: number };
+    }
   | { readonly kind: 'approval'; readonly stepId: string };
 
 interface RunRecord {
@@ -64,6 +72,8 @@ interface RunRecord {
    * its step replies are guesses until the message is looked up.
    */
   catchingUp: boolean;
+  /** How many replies at the head of the outbox are in a call now (not to be changed). */
+  sending: number;
 }
 
 /** Finished runs a publisher remembers, so that seeing one again posts nothing. */
@@ -119,6 +129,33 @@ export class RunMessagePublisher {
     this.kick(record);
   }
 
+  /**
+   * Posts `text` in the run's thread, in order with its other calls and through its 429 waits:
+   * a message about the run from outside it (an alarm back to OK, another alarm for the same
+   * incident). While one with the same `key` waits to be sent, the newer replaces it and counts
+   * it, so an alarm storm gives a line or two, not one reply per message.
+   */
+  note(state: RunState, key: string, text: string): void {
+    let record = this.records.get(state.runId);
+    if (!record) {
+      record = this.createRecord(state);
+      // Its message, if posted, is some process's: only the note is new here.
+      record.sentVersion = state.version;
+    }
+    const index = record.outbox.findIndex(
+      (i, at) => at >= record.sending && i.kind === 'reply' && i.note?.key === key,
+    );
+    const waiting = index < 0 ? undefined : record.outbox[index];
+    if (waiting?.kind === 'reply' && waiting.note) {
+      const more = waiting.note.more + 1;
+      const merged = `${text} (and ${more} earlier like it)`;
+      record.outbox[index] = { kind: 'reply', text: merged, note: { key, more } };
+    } else {
+      record.outbox.push({ kind: 'reply', text, note: { key, more: 0 } });
+    }
+    this.kick(record);
+  }
+
   /** Resolves once no run has a call in flight (calls waiting on a timer do not count). */
   async idle(): Promise<void> {
     for (;;) {
@@ -158,6 +195,7 @@ export class RunMessagePublisher {
       blockedUntilMs: 0,
       dirty: false,
       catchingUp: true,
+      sending: 0,
     };
     this.records.set(state.runId, record);
     return record;
@@ -297,8 +335,17 @@ export class RunMessagePublisher {
       return;
     }
     const batch = takeReplies(record.outbox);
-    await this.options.client.chat.postMessage({ channel, thread_ts: threadTs, text: batch.text });
-    record.outbox.splice(0, batch.count);
+    record.sending = batch.count;
+    try {
+      await this.options.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: batch.text,
+      });
+      record.outbox.splice(0, batch.count);
+    } finally {
+      record.sending = 0;
+    }
   }
 
   private async sendApproval(record: RunRecord, channel: string, threadTs: string, stepId: string) {

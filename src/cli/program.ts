@@ -40,7 +40,8 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
   registerAbortCommand(program, config, io);
   registerApproveCommand(program, config, io);
   registerServeCommand(program, config, io, {
-    createSnsHandler: (runtime, redis) => createSnsRouteForRuntime(runtime, { env, redis }),
+    createSnsHandler: (runtime, redis, onNote) =>
+      createSnsRouteForRuntime(runtime, { env, redis, onNote }),
   });
   registerValidateCommand(program, config, io);
   registerSchemaCommand(program, io);

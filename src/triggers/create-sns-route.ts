@@ -93,6 +93,8 @@ export interface SnsRouteForRuntimeOptions {
    * `<queuePrefix>:trigger:`. Without it the records live in this process.
    */
   redis?: Redis;
+  /** Receives each message noted on a run, e.g. to post it in the run's Slack thread. */
+  onNote?: SnsRouteOptions['onNote'];
 }
 
 function confirmWith(runtime: SnsRouteRuntime): SnsRouteOptions['confirmSubscription'] {
@@ -134,5 +136,6 @@ export function createSnsRouteForRuntime(
     confirmSubscription: confirmWith(runtime),
     clock: runtime.clock,
     logger: runtime.logger,
+    onNote: options.onNote,
   });
 }

@@ -33,3 +33,20 @@ export function toSummaryReply(run: RunState): string {
   }
   return lines.join('\n');
 }
+
+/** What {@link toTriggerNoteReply} says about a message noted on a run. */
+export interface TriggerNoteView {
+  readonly reason: 'same-incident' | 'alarm-state-change';
+  /** One line about the message, e.g. `alarm EC2-CPU ALARM -> OK`. */
+  readonly summary: string;
+  readonly incidentKey: string;
+}
+
+/** The thread reply for an SNS message noted on the run its incident started. */
+export function toTriggerNoteReply(note: TriggerNoteView): string {
+  const summary = escapeSlackText(note.summary);
+  if (note.reason === 'alarm-state-change') {
+    return `:bell: The alarm that started this run changed: ${summary}`;
+  }
+  return `:repeat: Another message for this incident (\`${escapeSlackText(note.incidentKey)}\`), not started again: ${summary}`;
+}

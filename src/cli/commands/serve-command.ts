@@ -11,6 +11,7 @@ import { createRuntime } from '../../main.js';
 import type { Runtime } from '../../main.js';
 import { createFirebreakServer, toSlackMode } from '../../server/index.js';
 import type { SnsRouteHandler } from '../../server/index.js';
+import type { TriggerNote } from '../../triggers/index.js';
 import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -23,9 +24,13 @@ interface ServeOptions {
 export interface ServeCommandSeams {
   /**
    * Builds the `POST /sns` handler from the runtime and, with REDIS_URL, the shared Redis
-   * connection; without it `/sns` answers 503.
+   * connection; without it `/sns` answers 503. `onNote` receives messages noted on runs.
    */
-  createSnsHandler?: (runtime: Runtime, redis?: Redis) => SnsRouteHandler | undefined;
+  createSnsHandler?: (
+    runtime: Runtime,
+    redis: Redis | undefined,
+    onNote: (note: TriggerNote) => void,
+  ) => SnsRouteHandler | undefined;
 }
 
 function waitForSignal(): Promise<string> {
@@ -77,7 +82,9 @@ export function registerServeCommand(
       }
       const runtime = await createRuntime(config);
       const { store, redis } = createStore(config, runtime);
-      const sns = seams.createSnsHandler?.(runtime, redis);
+      // Notes go to the runs' Slack threads once Slack is set up below.
+      let postNote: ((note: TriggerNote) => void) | undefined;
+      const sns = seams.createSnsHandler?.(runtime, redis, (note) => postNote?.(note));
       const server = createFirebreakServer({
         slack: config.slack,
         driver: runtime.driver,
@@ -92,6 +99,7 @@ export function registerServeCommand(
         actions: runtime.actions,
         aws: runtime.aws,
       });
+      postNote = server.chatops && ((note) => server.chatops?.noteTrigger(note));
       let bound: number;
       try {
         bound = await server.start(port, options.host);

@@ -89,6 +89,7 @@ export interface ChatOpsHarness {
   readonly slack: FakeSlackApi;
   readonly server: FirebreakServer;
   readonly driver: InProcessDriver;
+  readonly catalog: RunbookCatalog;
   readonly audit: MemoryAuditLog;
   readonly clock: VirtualClock;
   /** The simulated account, with `simulatedAccount: true`. */
@@ -113,6 +114,10 @@ export interface HarnessOptions {
    * Default: no AWS, core actions only, and plan and undo not set up.
    */
   readonly simulatedAccount?: boolean;
+  /** Slack channel of runs not started from Slack (SLACK_CHANNEL); default none. */
+  readonly defaultChannel?: string;
+  /** More runbooks to load: file name to YAML text. */
+  readonly runbookFiles?: Readonly<Record<string, string>>;
 }
 
 /** AWS clients on the shipped simulated account, with retries that do not sleep. */
@@ -149,6 +154,9 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
   const audit = new MemoryAuditLog(clock);
   const simulated = options.simulatedAccount ? createSimulatedAws(clock) : undefined;
   if (simulated) writeFileSync(join(dir, 'tag-quarantine.yaml'), TAG_QUARANTINE_RUNBOOK);
+  for (const [file, yaml] of Object.entries(options.runbookFiles ?? {})) {
+    writeFileSync(join(dir, file), yaml);
+  }
   const actions = new ActionRegistry(simulated ? [...coreActions, ...awsActions] : coreActions);
   const catalog = RunbookCatalog.load(simulated ? [dir, 'runbooks'] : [dir]);
   const roles = new RoleMap({
@@ -173,6 +181,7 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
       botToken: 'xoxb-test',
       command: '/ir',
       apiUrl: slack.url,
+      defaultChannel: options.defaultChannel,
     },
     driver,
     catalog,
@@ -202,6 +211,7 @@ export async function startChatOpsHarness(options: HarnessOptions = {}): Promise
     slack,
     server,
     driver,
+    catalog,
     audit,
     clock,
     account: simulated?.account,
