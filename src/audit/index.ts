@@ -13,3 +13,5 @@ export type {
   RedisAuditLogOptions,
   SealedAuditBatch,
 } from './redis-audit-log.js';
+export { RefusalAudit } from './refusal-audit.js';
+export type { RefusalAuditOptions, RefusalEntry } from './refusal-audit.js';

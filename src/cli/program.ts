@@ -40,8 +40,7 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
   registerAbortCommand(program, config, io);
   registerApproveCommand(program, config, io);
   registerServeCommand(program, config, io, {
-    createSnsHandler: (runtime, redis, onNote) =>
-      createSnsRouteForRuntime(runtime, { env, redis, onNote }),
+    createSnsHandler: (runtime, context) => createSnsRouteForRuntime(runtime, { env, ...context }),
   });
   registerValidateCommand(program, config, io);
   registerSchemaCommand(program, io);

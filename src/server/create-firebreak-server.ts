@@ -1,6 +1,6 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { AwsClients } from '../aws/index.js';
-import type { AuditSink } from '../audit/index.js';
+import type { AuditSink, RefusalAudit } from '../audit/index.js';
 import { createSlackChatOps } from '../chatops/index.js';
 import type { KeyValueStore, SlackChatOps } from '../chatops/index.js';
 import type { RoleMap, SlackConfig } from '../config/index.js';
@@ -30,6 +30,8 @@ export interface FirebreakServerOptions {
   readonly aws?: AwsClients;
   /** Serves `POST /sns` (the triggers' SNS delivery handler). */
   readonly sns?: SnsRouteHandler;
+  /** Audits refused requests, counting them past a limit per minute; default the server's own. */
+  readonly refusals?: RefusalAudit;
   /** Time for the Slack signature window, in ms since the epoch. Default: `clock.now`. */
   readonly signatureNow?: () => number;
   /** Least time between updates of one run's message, in milliseconds. Default 1000. */
@@ -73,6 +75,7 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
   const http = createHttpServer({
     logger: options.logger,
     audit: options.audit,
+    refusals: options.refusals,
     metrics,
     slack:
       mode === 'http' && signingSecret

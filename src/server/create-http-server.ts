@@ -3,9 +3,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Application } from 'express';
+import { RefusalAudit } from '../audit/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { DEFAULT_SLACK_EVENTS_PATH } from '../chatops/index.js';
-import { describeError } from '../shared/index.js';
+import { createSystemClock, describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { createSlackRequestGuard } from './slack-request-guard.js';
@@ -19,6 +20,11 @@ export const DEFAULT_SNS_MAX_REQUEST_BYTES = 1024 * 1024;
 export interface HttpServerOptions {
   readonly logger: Logger;
   readonly audit: AuditSink;
+  /**
+   * Audits refusals of unproven requests (Slack signatures, SNS bodies), counting them past a
+   * limit per minute; shared with the SNS handler's own. Default: one of its own on `audit`.
+   */
+  readonly refusals?: RefusalAudit;
   readonly metrics: ServerMetrics;
   /** Verifies requests on the Slack path; omit when Slack is off or in Socket Mode. */
   readonly slack?: {
@@ -82,6 +88,9 @@ function toRoutePath(target: string): string {
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { logger, metrics } = options;
+  const refusals =
+    options.refusals ??
+    new RefusalAudit({ audit: options.audit, clock: createSystemClock(), logger });
   const app = express();
   const slackPath = options.slack?.path ?? DEFAULT_SLACK_EVENTS_PATH;
   app.disable('x-powered-by');
@@ -104,7 +113,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     createSlackRequestGuard({
       signingSecret: options.slack.signingSecret,
       now: options.slack.now ?? Date.now,
-      audit: options.audit,
+      refusals,
       logger,
       metrics,
       maxBodyBytes: options.slack.maxBodyBytes,
@@ -126,7 +135,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const sns = createSnsHttpRoute({
     handler: options.sns,
     maxBytes: options.snsMaxRequestBytes ?? DEFAULT_SNS_MAX_REQUEST_BYTES,
-    audit: options.audit,
+    refusals,
     logger,
   });
   const timed = (route: string, res: ServerResponse): void => {
@@ -172,11 +181,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         created.once('error', reject);
         created.listen(port, host, () => resolve((created.address() as AddressInfo).port));
       }),
-    close: () =>
-      new Promise((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         if (!server) return resolve();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      // The counts of refusals not yet recorded one by one.
+      await refusals.flush().catch((error: unknown) => {
+        logger.error('counts of refusals not audited at shutdown', { error: describeError(error) });
+      });
+    },
   };
 }

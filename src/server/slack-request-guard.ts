@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditSink } from '../audit/index.js';
+import type { RefusalAudit } from '../audit/index.js';
 import { verifySlackSignature } from '../chatops/index.js';
 import type { ChatOpsMetrics } from '../chatops/index.js';
 import { describeError } from '../shared/index.js';
@@ -14,7 +14,8 @@ export interface SlackRequestGuardOptions {
   readonly signingSecret: string;
   /** Our time in milliseconds since the epoch (injected so tests can pin it). */
   readonly now: () => number;
-  readonly audit: AuditSink;
+  /** Where refusals are audited (counted, past a limit per minute). */
+  readonly refusals: RefusalAudit;
   readonly logger: Logger;
   readonly metrics?: Pick<ChatOpsMetrics, 'requestRefused'>;
   /** Largest body read, in bytes. Default 512 KiB. */
@@ -63,8 +64,8 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
     options.metrics?.requestRefused(`slack_${reason}`);
     log.warn('slack request refused', { reason, claimedSlackUserId: claimed });
     // The refusal stands even when it cannot be audited (the store is down): answer anyway.
-    await options.audit
-      .append({
+    await options.refusals
+      .record({
         type: 'request.refused',
         actor: 'slack:unverified',
         data: {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditSink } from '../audit/index.js';
+import type { RefusalAudit } from '../audit/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
@@ -21,7 +21,8 @@ export interface SnsHttpRouteOptions {
   readonly handler: SnsRouteHandler | undefined;
   /** Hard cap on the body, in bytes; the handler applies its own limit below it. */
   readonly maxBytes: number;
-  readonly audit: AuditSink;
+  /** Where refusals are audited (counted, past a limit per minute). */
+  readonly refusals: RefusalAudit;
   readonly logger: Logger;
 }
 
@@ -80,12 +81,12 @@ function answer(res: ServerResponse, status: number, text: string, close = false
 export function createSnsHttpRoute(
   options: SnsHttpRouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { handler, audit, logger } = options;
+  const { handler, refusals, logger } = options;
   const refuse = (res: ServerResponse, refusal: RouteRefusal, text = `${refusal.code}\n`) => {
     const { status, code } = refusal;
     logger.warn('sns delivery refused', { code, reason: refusal.message });
     const data = { code, status, detail: refusal.message };
-    audit.append({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
+    refusals.record({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
       logger.error('audit of an sns refusal failed', { error: describeError(error) });
     });
     answer(res, status, text, true);

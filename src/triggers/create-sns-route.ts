@@ -1,8 +1,10 @@
 import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Redis } from 'ioredis';
+import { RefusalAudit } from '../audit/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { RunRequest } from '../engine/index.js';
 import type { RunbookDocument } from '../runbook/index.js';
+import { createSilentLogger, createSystemClock } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import {
   createCachedCertificateFetcher,
@@ -41,9 +43,14 @@ export interface SnsRouteOptions {
   /** In milliseconds; see {@link SnsIntakeOptions.incidentWindowMs}. Default 1 h. */
   incidentWindowMs?: number;
   onNote?: SnsIntakeOptions['onNote'];
-  clock?: Pick<Clock, 'now'>;
+  clock?: Pick<Clock, 'now'> & Partial<Pick<Clock, 'setTimer'>>;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * Audits refused deliveries, counting them past a limit per minute (a flood of forged
+   * POSTs). Default: one of its own on `audit`.
+   */
+  refusals?: RefusalAudit;
 }
 
 /**
@@ -52,7 +59,13 @@ export interface SnsRouteOptions {
  * refused delivery is audited as `trigger.refused` with the endpoint's code.
  */
 export function createSnsRoute(options: SnsRouteOptions): SnsDeliveryHandler {
-  const { audit } = options;
+  const refusals =
+    options.refusals ??
+    new RefusalAudit({
+      audit: options.audit,
+      clock: options.clock?.setTimer ? (options.clock as Clock) : createSystemClock(),
+      logger: options.logger ?? createSilentLogger(),
+    });
   const intake = createSnsIntake(options);
   const fetchCertificate =
     options.fetchCertificate ?? createCachedCertificateFetcher(createHttpsCertificateFetcher());
@@ -64,7 +77,7 @@ export function createSnsRoute(options: SnsRouteOptions): SnsDeliveryHandler {
     },
     onRefusal: async (refusal) => {
       const { code, topicArn, messageId, detail } = refusal;
-      await audit.append({
+      await refusals.record({
         type: 'trigger.refused',
         actor: 'sns',
         data: { code, topicArn, messageId, reason: detail },
@@ -95,6 +108,8 @@ export interface SnsRouteForRuntimeOptions {
   redis?: Redis;
   /** Receives each message noted on a run, e.g. to post it in the run's Slack thread. */
   onNote?: SnsRouteOptions['onNote'];
+  /** Shared with the HTTP server's, so that shutdown writes every count. */
+  refusals?: RefusalAudit;
 }
 
 function confirmWith(runtime: SnsRouteRuntime): SnsRouteOptions['confirmSubscription'] {
@@ -137,5 +152,6 @@ export function createSnsRouteForRuntime(
     clock: runtime.clock,
     logger: runtime.logger,
     onNote: options.onNote,
+    refusals: options.refusals,
   });
 }

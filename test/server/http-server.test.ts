@@ -141,4 +141,21 @@ describe('createHttpServer', () => {
       ['trigger.refused', 'SNS_NOT_CONFIGURED'],
     ]);
   });
+
+  it('records a flood of refusals one by one up to a limit, then as a count at shutdown', async () => {
+    const url = await start();
+    for (let i = 0; i < 30; i++) await fetch(`${url}/sns`, { method: 'POST', body: '{}' });
+    const oneByOne = audit.records.length;
+
+    await server?.close();
+    server = undefined;
+
+    expect(oneByOne).toBe(20);
+    expect(audit.records).toHaveLength(21);
+    expect(audit.records.at(-1)).toMatchObject({
+      type: 'trigger.refused',
+      actor: 'sns',
+      data: { code: 'SNS_NOT_CONFIGURED', countedNotRecorded: 10 },
+    });
+  });
 });

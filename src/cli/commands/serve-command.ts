@@ -6,6 +6,7 @@ import {
   RedisKeyValueStore,
 } from '../../chatops/index.js';
 import type { KeyValueStore } from '../../chatops/index.js';
+import { RefusalAudit } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
 import type { Runtime } from '../../main.js';
@@ -20,17 +21,21 @@ interface ServeOptions {
   host: string;
 }
 
+/** What `serve` hands the SNS handler it builds. */
+export interface SnsHandlerContext {
+  readonly redis?: Redis;
+  readonly onNote: (note: TriggerNote) => void;
+  readonly refusals: RefusalAudit;
+}
+
 /** Seams for `firebreak serve`. */
 export interface ServeCommandSeams {
   /**
-   * Builds the `POST /sns` handler from the runtime and, with REDIS_URL, the shared Redis
-   * connection; without it `/sns` answers 503. `onNote` receives messages noted on runs.
+   * Builds the `POST /sns` handler from the runtime; without it `/sns` answers 503. `redis` is
+   * the shared connection (with REDIS_URL), `onNote` receives messages noted on runs, and
+   * `refusals` audits refused deliveries with the HTTP server's own refusals.
    */
-  createSnsHandler?: (
-    runtime: Runtime,
-    redis: Redis | undefined,
-    onNote: (note: TriggerNote) => void,
-  ) => SnsRouteHandler | undefined;
+  createSnsHandler?: (runtime: Runtime, context: SnsHandlerContext) => SnsRouteHandler | undefined;
 }
 
 function waitForSignal(): Promise<string> {
@@ -84,7 +89,10 @@ export function registerServeCommand(
       const { store, redis } = createStore(config, runtime);
       // Notes go to the runs' Slack threads once Slack is set up below.
       let postNote: ((note: TriggerNote) => void) | undefined;
-      const sns = seams.createSnsHandler?.(runtime, redis, (note) => postNote?.(note));
+      const onNote = (note: TriggerNote) => postNote?.(note);
+      const { audit, clock, logger } = runtime;
+      const refusals = new RefusalAudit({ audit, clock, logger });
+      const sns = seams.createSnsHandler?.(runtime, { redis, onNote, refusals });
       const server = createFirebreakServer({
         slack: config.slack,
         driver: runtime.driver,
@@ -96,6 +104,7 @@ export function registerServeCommand(
         simulated: runtime.aws.simulated,
         store,
         sns,
+        refusals,
         actions: runtime.actions,
         aws: runtime.aws,
       });
