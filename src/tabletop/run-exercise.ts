@@ -56,6 +56,11 @@ export interface RunExerciseOptions {
   /** Where audit records also go (the CLI passes the JSON Lines log); always kept in memory. */
   audit?: AuditSink;
   logger?: Logger;
+  /**
+   * Run ids are this prefix and a sequence number (`<prefix>-000001`). Default `run`; the CLI
+   * gives each exercise its own, as its runs go to a log that other runs write too.
+   */
+  runIdPrefix?: string;
 }
 
 /** Reads and checks an exercise file; problems carry file:line:column. */
@@ -114,7 +119,7 @@ export async function runExercise(
     audit,
     clock,
     logger: options.logger ?? createSilentLogger(),
-    createRunId: createSequentialIds('run'),
+    createRunId: createSequentialIds(options.runIdPrefix ?? 'run'),
   });
 
   const injects = [...exercise.injects].sort(

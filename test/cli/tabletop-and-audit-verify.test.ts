@@ -30,6 +30,25 @@ describe('firebreak tabletop and audit verify', () => {
     expect(text).toContain('8 of 8 expectations held: PASSED');
   });
 
+  it('gives a second exercise on the same log run ids of its own', async () => {
+    const runIdsIn = () =>
+      new Set(
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .flatMap((line) => (JSON.parse(line) as { runId?: string }).runId ?? []),
+      );
+    const before = runIdsIn();
+    const cli = captureIo();
+
+    await main(['tabletop', 'exercises/ec2-crypto-mining.yaml', '--audit-log', log], cli.io);
+
+    const added = [...runIdsIn()].filter((id) => !before.has(id));
+    expect(before.size).toBeGreaterThan(0);
+    expect(added).toHaveLength(before.size);
+    expect(added.every((id) => /^tabletop-[0-9a-f]{6}-\d{6}$/.test(id))).toBe(true);
+  });
+
   it('verifies the log it wrote', async () => {
     const cli = captureIo();
     await main(['audit', 'verify', log], cli.io);

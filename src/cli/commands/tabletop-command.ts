@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { FileAuditLog } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
@@ -19,7 +20,9 @@ export function registerTabletopCommand(program: Command, config: Config, io: Cl
         clock: createSystemClock(),
         simulated: true,
       });
-      const report = await runExercise(file, { audit });
+      // Its own run ids: the log holds other exercises' and in-process CLI runs too.
+      const runIdPrefix = `tabletop-${randomBytes(3).toString('hex')}`;
+      const report = await runExercise(file, { audit, runIdPrefix });
       if (options.json) {
         io.out(JSON.stringify({ ...report, auditLog: options.auditLog }, null, 2));
       } else {
