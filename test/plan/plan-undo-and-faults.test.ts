@@ -67,6 +67,22 @@ describe('planRunbook', () => {
 
     expect((await planShipped(harness)).hash).not.toBe(plan.hash);
   });
+
+  it('counts the evidence snapshots an earlier run took', async () => {
+    const harness = createRunHarness();
+    const first = await planShipped(harness);
+    const run = await harness.approveUntilFinished((await harness.driver.startRun(request)).runId);
+    expect(run.status).toBe('succeeded');
+
+    const text = formatPlan(await planShipped(harness));
+
+    expect(formatPlan(first)).toMatch(/vol-[0-9a-f]+: no evidence snapshot -> snapshot/);
+    expect(text).toMatch(
+      new RegExp(
+        `vol-[0-9a-f]+: 1 evidence snapshot \\(latest snap-[0-9a-f]+, run ${run.runId}\\) -> 2 evidence snapshots`,
+      ),
+    );
+  });
 });
 
 describe('firebreak undo, in-process', () => {

@@ -1,4 +1,4 @@
-import type { Tag } from '@aws-sdk/client-ec2';
+import type { Snapshot, Tag } from '@aws-sdk/client-ec2';
 import { ec2Sdk } from '../../aws/ec2-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
@@ -22,6 +22,20 @@ const inputSchema = z.strictObject({
 
 /** Input of `aws.ec2.snapshotVolumes`. */
 export type SnapshotVolumesInput = z.output<typeof inputSchema>;
+
+function countSnapshots(count: number): string {
+  return `${count} evidence snapshot${count === 1 ? '' : 's'}`;
+}
+
+/** `no evidence snapshot`, or how many earlier runs took and the latest of them. */
+function describeEvidence(snapshots: readonly Snapshot[]): string {
+  if (snapshots.length === 0) return 'no evidence snapshot';
+  const latest = snapshots.reduce((a, b) =>
+    (b.StartTime?.getTime() ?? 0) > (a.StartTime?.getTime() ?? 0) ? b : a,
+  );
+  const run = latest.Tags?.find((t) => t.Key === TAG_RUN_ID)?.Value;
+  return `${countSnapshots(snapshots.length)} (latest ${latest.SnapshotId ?? '?'}, run ${run ?? '?'})`;
+}
 
 /** The evidence snapshots, one per attached EBS volume, in device order. */
 export interface SnapshotVolumesOutput {
@@ -108,11 +122,29 @@ export const ec2SnapshotVolumes: ActionDefinition<SnapshotVolumesInput, Snapshot
   },
 
   async plan(input, context) {
-    const instance = await findInstance(context.aws.ec2(), input.instanceId);
-    return (instance.BlockDeviceMappings ?? []).flatMap((mapping) =>
-      mapping.Ebs?.VolumeId
-        ? [{ resource: mapping.Ebs.VolumeId, before: 'no evidence snapshot', after: 'snapshot' }]
-        : [],
+    const ec2 = context.aws.ec2();
+    const instance = await findInstance(ec2, input.instanceId);
+    const volumeIds = (instance.BlockDeviceMappings ?? []).flatMap((mapping) =>
+      mapping.Ebs?.VolumeId ? [mapping.Ebs.VolumeId] : [],
     );
+    if (volumeIds.length === 0) return [];
+    // Evidence earlier runs took: the plan says so, and changes when another run takes more.
+    const earlier = await ec2.send(
+      new ec2Sdk.DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [
+          { Name: 'volume-id', Values: volumeIds },
+          { Name: 'tag-key', Values: [TAG_RUN_ID] },
+        ],
+      }),
+    );
+    return volumeIds.map((volumeId) => {
+      const taken = (earlier.Snapshots ?? []).filter((s) => s.VolumeId === volumeId);
+      return {
+        resource: volumeId,
+        before: describeEvidence(taken),
+        after: taken.length === 0 ? 'snapshot' : countSnapshots(taken.length + 1),
+      };
+    });
   },
 };
