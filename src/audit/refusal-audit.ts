@@ -55,7 +55,8 @@ export class RefusalAudit {
     let window = this.windows.get(key);
     if (window !== undefined && nowMs >= window.endsAtMs) {
       await this.close(key);
-      window = undefined;
+      // Another refusal may have opened the next window while the count was written.
+      window = this.windows.get(key);
     }
     if (window === undefined) {
       window = {
