@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
 import { GENESIS_HASH, sealRecord } from './hash-chain.js';
 import { AuditChainBrokenError } from './errors.js';
 import { verifyChainLines } from './verify-chain.js';
+import type { WrittenTail } from './verify-chain.js';
 
 /** Options for {@link FileAuditLog}. */
 export interface FileAuditLogOptions {
@@ -15,9 +16,30 @@ export interface FileAuditLogOptions {
   simulated: boolean;
 }
 
+/** The file beside a log that holds its last record's number and hash. */
+export function toTailPath(logPath: string): string {
+  return `${logPath}.tail`;
+}
+
 /**
- * Append-only JSON Lines audit log, each record chained to the one before by SHA-256.
- * An existing file is verified and continued; a broken one is refused, never extended.
+ * The tail written beside a log, or undefined when there is none (a log copied on its own, or
+ * written before tails were). A tail that cannot be read is an error: it is evidence too.
+ */
+export function readWrittenTail(logPath: string): WrittenTail | undefined {
+  const path = toTailPath(logPath);
+  if (!existsSync(path)) return undefined;
+  const tail = JSON.parse(readFileSync(path, 'utf8')) as Partial<WrittenTail>;
+  if (typeof tail.seq !== 'number' || typeof tail.hash !== 'string') {
+    throw new Error(`${path} is not an audit tail ({"seq":N,"hash":"..."})`);
+  }
+  return { seq: tail.seq, hash: tail.hash };
+}
+
+/**
+ * Append-only JSON Lines audit log, each record chained to the one before by SHA-256, with the
+ * last record's number and hash rewritten beside it (`<file>.tail`) after each append, so that
+ * records cut from the end show. An existing file is verified (against its tail) and
+ * continued; a broken one is refused, never extended.
  */
 export class FileAuditLog implements AuditSink {
   private seq = 0;
@@ -31,7 +53,7 @@ export class FileAuditLog implements AuditSink {
 
   private resume(): void {
     const lines = readFileSync(this.options.path, 'utf8').split('\n');
-    const result = verifyChainLines(lines);
+    const result = verifyChainLines(lines, readWrittenTail(this.options.path));
     if (!result.ok)
       throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
     this.seq = result.records;
@@ -53,6 +75,8 @@ export class FileAuditLog implements AuditSink {
     };
     const { record, line } = sealRecord(entry, link);
     appendFileSync(this.options.path, `${line}\n`, 'utf8');
+    const tail: WrittenTail = { seq: record.seq, hash: record.hash };
+    writeFileSync(toTailPath(this.options.path), `${JSON.stringify(tail)}\n`, 'utf8');
     this.seq = record.seq;
     this.prevHash = record.hash;
     this.records.push(record);

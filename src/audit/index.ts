@@ -2,8 +2,8 @@ export type { AuditEntry, AuditEventType, AuditRecord, AuditSink } from './audit
 export { appendAll } from './audit-entry.js';
 export { GENESIS_HASH, sealRecord } from './hash-chain.js';
 export { verifyChainLines } from './verify-chain.js';
-export type { ChainVerification } from './verify-chain.js';
-export { FileAuditLog, MemoryAuditLog } from './file-audit-log.js';
+export type { ChainVerification, WrittenTail } from './verify-chain.js';
+export { FileAuditLog, MemoryAuditLog, readWrittenTail, toTailPath } from './file-audit-log.js';
 export type { FileAuditLogOptions } from './file-audit-log.js';
 export { AuditChainBrokenError } from './errors.js';
 export { RedisAuditLog, AUDIT_LUA_FUNCTIONS } from './redis-audit-log.js';

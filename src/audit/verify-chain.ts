@@ -5,11 +5,20 @@ export type ChainVerification =
   | { ok: true; records: number; lastHash: string }
   | { ok: false; records: number; badLine: number; reason: string };
 
+/** A chain's last record as written down apart from the log: its number and hash. */
+export interface WrittenTail {
+  readonly seq: number;
+  readonly hash: string;
+}
+
 /**
  * Checks every line of an audit log: parseable, numbered in order, linked to the record before
- * and hashed over its own text. Names the first bad line (1-based).
+ * and hashed over its own text. Names the first bad line (1-based). With `tail` (the last
+ * record as written down elsewhere when it was appended), the log must still hold that record,
+ * with that hash: a log cut short or rewritten from some record on no longer meets it. A tail
+ * behind the log is fine (the process stopped between the two writes).
  */
-export function verifyChainLines(lines: readonly string[]): ChainVerification {
+export function verifyChainLines(lines: readonly string[], tail?: WrittenTail): ChainVerification {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
@@ -39,9 +48,22 @@ export function verifyChainLines(lines: readonly string[]): ChainVerification {
     if (record.prevHash !== prevHash) return bad('prevHash does not match the record before');
     if (hashRecordText(unhashedJson) !== match[2])
       return bad('hash does not match the record (edited)');
+    if (tail?.seq === expectedSeq && tail.hash !== match[2]) {
+      return bad(
+        `record ${expectedSeq} is not the one the tail file names (the log was rewritten from here on)`,
+      );
+    }
     prevHash = match[2] as string;
     expectedSeq++;
     count++;
+  }
+  if (tail !== undefined && tail.seq > count) {
+    return {
+      ok: false,
+      records: count,
+      badLine: lines.length + 1,
+      reason: `the log ends at record ${count} but its tail file says record ${tail.seq} was written (records removed from the end)`,
+    };
   }
   return { ok: true, records: count, lastHash: prevHash };
 }
