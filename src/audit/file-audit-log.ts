@@ -1,4 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
@@ -44,6 +51,8 @@ export function readWrittenTail(logPath: string): WrittenTail | undefined {
 export class FileAuditLog implements AuditSink {
   private seq = 0;
   private prevHash = GENESIS_HASH;
+  /** The file's size after this instance's last read or append. */
+  private bytes = 0;
   private readonly records: AuditRecord[] = [];
 
   constructor(private readonly options: FileAuditLogOptions) {
@@ -52,7 +61,9 @@ export class FileAuditLog implements AuditSink {
   }
 
   private resume(): void {
-    const lines = readFileSync(this.options.path, 'utf8').split('\n');
+    const text = readFileSync(this.options.path, 'utf8');
+    this.bytes = Buffer.byteLength(text);
+    const lines = text.split('\n');
     const result = verifyChainLines(lines, readWrittenTail(this.options.path));
     if (!result.ok)
       throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
@@ -66,6 +77,9 @@ export class FileAuditLog implements AuditSink {
 
   /** Appends at once; file appends are synchronous so records never interleave. */
   appendSync(entry: AuditEntry): AuditRecord {
+    // Another process (a second CLI run on this machine) appended since: continue its chain.
+    const size = statSync(this.options.path, { throwIfNoEntry: false })?.size ?? 0;
+    if (size !== this.bytes) this.resume();
     const time = new Date(this.options.clock.now()).toISOString();
     const link = {
       seq: this.seq + 1,
@@ -75,6 +89,7 @@ export class FileAuditLog implements AuditSink {
     };
     const { record, line } = sealRecord(entry, link);
     appendFileSync(this.options.path, `${line}\n`, 'utf8');
+    this.bytes += Buffer.byteLength(line) + 1;
     const tail: WrittenTail = { seq: record.seq, hash: record.hash };
     writeFileSync(toTailPath(this.options.path), `${JSON.stringify(tail)}\n`, 'utf8');
     this.seq = record.seq;

@@ -108,3 +108,22 @@ describe('the tail file beside an audit log', () => {
     expect(cli.out).toContain('so records cut from the end would not show');
   });
 });
+
+describe('two processes appending to one file log', () => {
+  it('continues the chain the other wrote instead of forking it', () => {
+    const path = newLogPath();
+    const first = writeLog(path, ['a']);
+    const second = writeLog(path, ['b']);
+
+    first.appendSync({ type: 'note', runId: 'run-1', data: { text: 'c' } });
+    second.appendSync({ type: 'note', runId: 'run-2', data: { text: 'd' } });
+    first.appendSync({ type: 'note', runId: 'run-1', data: { text: 'e' } });
+
+    const result = verifyChainLines(linesOf(path), readWrittenTail(path));
+    expect(result).toMatchObject({ ok: true, records: 5 });
+    const texts = linesOf(path)
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { data: { text: string } }).data.text);
+    expect(texts).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
