@@ -48,6 +48,8 @@ type OutboxItem =
       readonly kind: 'reply';
       readonly text: string;
       readonly catchUp?: boolean;
+      /** What it reports once posted: a step id, or `#summary`; remembered in the store. */
+      readonly replyKey?: string;
       readonly note?: { readonly key: string; readonly more: number };
     }
   | { readonly kind: 'approval'; readonly stepId: string };
@@ -74,6 +76,8 @@ interface RunRecord {
   catchingUp: boolean;
   /** How many replies at the head of the outbox are in a call now (not to be changed). */
   sending: number;
+  /** Reply keys of the step replies and summary posted in the thread (by any process). */
+  replied: Set<string>;
 }
 
 /** Finished runs a publisher remembers, so that seeing one again posts nothing. */
@@ -82,6 +86,9 @@ const MAX_FINISHED_REMEMBERED = 1000;
 /** Keys under which a run's Slack location is stored. */
 export const toChannelKey = (runId: string) => `run:${runId}:channel`;
 const toMessageKey = (runId: string) => `run:${runId}:message`;
+const toRepliedKey = (runId: string) => `run:${runId}:replied`;
+const toApprovalKey = (runId: string, stepId: string) => `run:${runId}:approval:${stepId}`;
+const SUMMARY_REPLY_KEY = '#summary';
 
 /**
  * Keeps one Slack message per run in step with the run: posts it on the first change, then
@@ -196,6 +203,7 @@ export class RunMessagePublisher {
       dirty: false,
       catchingUp: true,
       sending: 0,
+      replied: new Set(),
     };
     this.records.set(state.runId, record);
     return record;
@@ -207,12 +215,14 @@ export class RunMessagePublisher {
       const old = before?.steps.find((s) => s.id === step.id);
       if (this.approvalChanged(old, step)) this.queueApproval(record, step.id);
       if (isStepDone(step) && !(old && isStepDone(old))) {
-        const reply = { kind: 'reply' as const, text: toStepReply(step) };
+        const reply = { kind: 'reply' as const, text: toStepReply(step), replyKey: step.id };
         record.outbox.push(before === undefined ? { ...reply, catchUp: true } : reply);
       }
     }
     if (isFinished(after) && !(before && isFinished(before))) {
-      record.outbox.push({ kind: 'reply', text: toSummaryReply(after) });
+      const summary = { kind: 'reply' as const, text: toSummaryReply(after) };
+      const replyKey = SUMMARY_REPLY_KEY;
+      record.outbox.push({ ...summary, replyKey, ...(before === undefined && { catchUp: true }) });
     }
   }
 
@@ -294,10 +304,19 @@ export class RunMessagePublisher {
     const ts = await store.get(toMessageKey(record.runId));
     if (ts !== undefined) {
       record.messageTs = ts;
-      // The message exists, so its thread has the step replies up to now: posting them again
-      // would repeat every step. Approval messages and the summary still go out.
+      const replied = await store.get(toRepliedKey(record.runId));
+      for (const key of replied?.split(',') ?? []) if (key) record.replied.add(key);
+      // The message exists: of the replies made without the state before them, only those
+      // its thread lacks go out. A thread posted before replies were remembered keeps its
+      // step replies as they are and gets the summary.
       if (record.catchingUp) {
-        const kept = record.outbox.filter((item) => !(item.kind === 'reply' && item.catchUp));
+        const missing = (item: OutboxItem) =>
+          item.kind !== 'reply' ||
+          !item.catchUp ||
+          (replied === undefined
+            ? item.replyKey === SUMMARY_REPLY_KEY
+            : !record.replied.has(item.replyKey ?? ''));
+        const kept = record.outbox.filter(missing);
         record.outbox.splice(0, record.outbox.length, ...kept);
       }
     }
@@ -313,6 +332,15 @@ export class RunMessagePublisher {
     record.sentVersion = state.version;
     record.lastUpdateAtMs = this.options.clock.now();
     await this.options.store.set(toMessageKey(record.runId), record.messageTs, RUN_MESSAGE_TTL_MS);
+    // Its thread is empty: stored, so that a restart knows replies are remembered for this run.
+    await this.options.store
+      .set(toRepliedKey(record.runId), '', RUN_MESSAGE_TTL_MS)
+      .catch((error: unknown) => {
+        this.options.logger.warn('thread of a new run message not remembered', {
+          runId: record.runId,
+          error: describeError(error),
+        });
+      });
   }
 
   private async updateRunMessage(record: RunRecord, channel: string): Promise<void> {
@@ -342,9 +370,27 @@ export class RunMessagePublisher {
         thread_ts: threadTs,
         text: batch.text,
       });
-      record.outbox.splice(0, batch.count);
+      const posted = record.outbox.splice(0, batch.count);
+      await this.rememberReplies(record, posted);
     } finally {
       record.sending = 0;
+    }
+  }
+
+  /** Stores what the thread now has, so that a restarted server posts only what it lacks. */
+  private async rememberReplies(record: RunRecord, posted: readonly OutboxItem[]): Promise<void> {
+    const keys = posted.flatMap((item) => (item.kind === 'reply' && item.replyKey) || []);
+    if (keys.length === 0) return;
+    for (const key of keys) record.replied.add(key);
+    try {
+      const value = [...record.replied].join(',');
+      await this.options.store.set(toRepliedKey(record.runId), value, RUN_MESSAGE_TTL_MS);
+    } catch (error) {
+      // The replies are posted: retrying the call would post them twice.
+      this.options.logger.warn('posted thread replies not remembered', {
+        runId: record.runId,
+        error: describeError(error),
+      });
     }
   }
 
@@ -352,8 +398,11 @@ export class RunMessagePublisher {
     const step = record.latest.steps.find((s) => s.id === stepId);
     if (!step?.approval) return;
     const message = toApprovalMessage(record.latest, step);
-    const ts = record.approvalTs.get(stepId);
+    // Posted by this process, or by one before a restart: updated in place, never posted twice.
+    const key = toApprovalKey(record.runId, stepId);
+    const ts = record.approvalTs.get(stepId) ?? (await this.options.store.get(key));
     if (ts !== undefined) {
+      record.approvalTs.set(stepId, ts);
       await this.options.client.chat.update({ channel, ts, ...message });
       return;
     }
@@ -364,7 +413,16 @@ export class RunMessagePublisher {
       reply_broadcast: true,
       ...message,
     });
-    record.approvalTs.set(stepId, requireTs(result.ts));
+    const posted = requireTs(result.ts);
+    record.approvalTs.set(stepId, posted);
+    await this.options.store.set(key, posted, RUN_MESSAGE_TTL_MS).catch((error: unknown) => {
+      // Posted: retrying the call would post the buttons twice.
+      this.options.logger.warn('approval message not remembered', {
+        runId: record.runId,
+        stepId,
+        error: describeError(error),
+      });
+    });
   }
 
   /** Runs one call; a 429 blocks the run until Retry-After, other failures retry then give up. */

@@ -105,5 +105,24 @@ describe('RunMessagePublisher after a restart', () => {
 
     expect(approvals()).toHaveLength(2);
     expect(JSON.stringify(approvals()[1]?.args)).toContain('second');
+    // The reply for `first`, which finished while no server was up, is posted once...
+    const stepReplies = () =>
+      calls.filter(
+        (c) =>
+          c.method === 'postMessage' &&
+          c.args['thread_ts'] !== undefined &&
+          c.args['reply_broadcast'] === undefined,
+      );
+    expect(stepReplies().map((c) => String(c.args['text']))).toEqual([
+      expect.stringContaining('`first`'),
+    ]);
+    after.close();
+
+    // ...and a second restart that hears the same state posts nothing again.
+    const posted = calls.length;
+    const again = new RunMessagePublisher(options);
+    again.notify(latest);
+    await again.settled();
+    expect(calls.slice(posted).filter((c) => c.method === 'postMessage')).toEqual([]);
   });
 });
