@@ -1,4 +1,5 @@
 import type { ActionRegistry } from '../actions/index.js';
+import { resolveRunLock } from '../engine/index.js';
 import type { RunDriver, RunState } from '../engine/index.js';
 import { createUndoRequest, findReversedSteps, findUndoInFlight } from '../plan/index.js';
 import type { UndoRequest } from '../plan/index.js';
@@ -66,11 +67,13 @@ export async function prepareUndo(
   const run = await findRunToUndo(command.runId, options);
   const runs = await options.driver.listRuns();
   checkNoUndoInFlight(run, runs, options);
+  const runbook = run.inlineRunbook ?? options.catalog.find(run.runbookId);
   const undo = createUndoRequest(run, options.actions, {
     stepId: command.stepId,
     requester: command.requester,
-    permissions: (run.inlineRunbook ?? options.catalog.find(run.runbookId))?.permissions,
+    permissions: runbook?.permissions,
     reversed: findReversedSteps(run.runId, runs),
+    lock: runbook && (await resolveRunLock(runbook, run)),
   });
   return { run, undo };
 }

@@ -15,6 +15,12 @@ export interface CreateUndoRequestOptions {
   /** The original runbook's permissions (`run`, `approve`), kept for the undo runbook. */
   permissions?: RunbookDocument['permissions'];
   /**
+   * The resource the original run locked ({@link resolveRunLock}): the undo locks it too, so
+   * that it never acts beside a newer run on the same resource, and is refused while one does
+   * (or while another undo of the run does). Default `undo-<runId>`.
+   */
+  lock?: string;
+  /**
    * Steps a finished undo run already reversed ({@link findReversedSteps}): left out, so each
    * change is reversed once. Asking for one of them alone, or for a run whose changes are all
    * reversed, is refused (`UNDO_ALREADY_DONE`).
@@ -46,8 +52,9 @@ export function findUndoInFlight(runId: string, runs: readonly RunState[]): RunS
 
 /**
  * The steps of `runId` that undo runs among `runs` reversed: each original step id with the
- * undo run that reversed it. An undo step that did not succeed (denied, failed, aborted)
- * reversed nothing and is not counted.
+ * undo run that reversed it. An undo step that was still running when its run was aborted
+ * counts too (its action went ahead; only its result was dropped). One denied, failed or
+ * never started reversed nothing and is not counted.
  */
 export function findReversedSteps(
   runId: string,
@@ -58,8 +65,12 @@ export function findReversedSteps(
   for (const run of runs) {
     if (run.runbookId !== name) continue;
     for (const step of run.steps) {
-      if (step.status !== 'succeeded' || !step.id.startsWith(UNDO_STEP_PREFIX)) continue;
-      reversed.set(step.id.slice(UNDO_STEP_PREFIX.length), run.runId);
+      if (!step.id.startsWith(UNDO_STEP_PREFIX)) continue;
+      const stepId = step.id.slice(UNDO_STEP_PREFIX.length);
+      if (step.status === 'succeeded') reversed.set(stepId, run.runId);
+      if (step.status === 'running' && isFinished(run)) {
+        reversed.set(stepId, `${run.runId} (stopped while its undo step ran: check the resource)`);
+      }
     }
   }
   return reversed;
@@ -96,7 +107,7 @@ function alreadyDone(run: RunState, undoRunIds: readonly string[], what: string)
   const by = [...new Set(undoRunIds)].join(', ');
   return new UndoError(
     'UNDO_ALREADY_DONE',
-    `${what} of run ${run.runId} was already undone by ${by}; an undo reverses each change once (start the runbook again to repeat a change)`,
+    `${what} of run ${run.runId} was already undone by ${by}; an undo reverses each change once (to reverse it again, undo the run that re-applied it, or start the runbook again)`,
     { runId: run.runId },
   );
 }
@@ -206,8 +217,8 @@ export function createUndoRequest(
     severity: 'medium',
     inputs,
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
-    // Two undo runs of one run at once, from any process, would both reverse the same changes.
-    lock: name,
+    // Never beside another run on the same resource, this run's other undos included.
+    lock: options.lock !== undefined && !hasTemplateText(options.lock) ? options.lock : name,
     lockMode: 'refuse',
     phases: { detect: [], contain: [], eradicate: [], recover: steps },
   });

@@ -8,7 +8,7 @@ import {
   applyEvent,
   createRunState,
   isFinished,
-  scopeOf,
+  resolveRunLock,
   startRun,
   toAbortEvent,
   toDecisionEvent,
@@ -24,8 +24,7 @@ import type {
   RunState,
   Transition,
 } from '../engine/index.js';
-import { resolveTemplates } from '../runbook/index.js';
-import type { RunbookCatalog, RunbookDocument } from '../runbook/index.js';
+import type { RunbookCatalog } from '../runbook/index.js';
 import { createRunId, describeError } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import { RunExistsError, RunLockedError } from './errors.js';
@@ -143,7 +142,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       },
     );
     const triggerAudit = request.triggerAudit ?? [];
-    const lock = await resolveLock(runbook, initial);
+    const lock = await resolveRunLock(runbook, initial);
     if (lock === undefined) return this.begin(initial, -1, {}, triggerAudit);
 
     // Stored before the lock is asked for, so that a lock holder is always a run on record.
@@ -507,17 +506,6 @@ export class BullmqDriver implements RunDriver, DriverInternals {
 
 function pickStep(command: Extract<EngineCommand, { type: 'run_step' }>) {
   return { stepId: command.stepId, attempt: command.attempt, approved: command.approved };
-}
-
-/** The resolved value of a runbook's `lock` expression, or undefined when it has none. */
-async function resolveLock(
-  runbook: RunbookDocument,
-  initial: RunState,
-): Promise<string | undefined> {
-  if (runbook.lock === undefined) return undefined;
-  const value = await resolveTemplates(runbook.lock, scopeOf(initial));
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
-  return text === '' ? undefined : text;
 }
 
 async function warnOnEvictionPolicy(redis: Redis, logger: Logger): Promise<void> {

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/audit/index.js';
 import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
+import { resolveRunLock } from '../../src/engine/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { createActionRegistry } from '../../src/main.js';
 import { createUndoRequest, findReversedSteps } from '../../src/plan/index.js';
@@ -138,5 +139,38 @@ describe('an undo reverses each change once', () => {
     const undo = createUndoRequest(run, h.actions, { requester: 'responder' });
 
     expect(undo.runbook).toMatchObject({ lock: `undo-${run.runId}`, lockMode: 'refuse' });
+  });
+
+  it('locks what the original run locked, so it never acts beside a newer run there', async () => {
+    const h = createHarness();
+    const run = await finishedRun(h);
+    const { runbook: locked } = parseRunbook(
+      'locked.yaml',
+      TWO_CHANGES.replace('phases:', 'lock: "${{ inputs.instanceId }}"\nphases:'),
+    );
+
+    const lock = await resolveRunLock(locked, run);
+    const undo = createUndoRequest(run, h.actions, { requester: 'responder', lock });
+
+    expect(lock).toBe(INSTANCE);
+    expect(undo.runbook).toMatchObject({ lock: INSTANCE, lockMode: 'refuse' });
+  });
+
+  it('counts an undo step that was running when its undo run was aborted', () => {
+    const undoRun = {
+      runId: 'run-u1',
+      runbookId: 'undo-run-1',
+      status: 'aborted',
+      steps: [
+        { id: 'undo-stop', status: 'running' },
+        { id: 'undo-protect', status: 'pending' },
+      ],
+    } as unknown as RunState;
+    const stillGoing = { ...undoRun, runId: 'run-u2', status: 'running' } as RunState;
+
+    expect([...findReversedSteps('run-1', [undoRun])]).toEqual([
+      ['stop', 'run-u1 (stopped while its undo step ran: check the resource)'],
+    ]);
+    expect(findReversedSteps('run-1', [stillGoing]).size).toBe(0);
   });
 });

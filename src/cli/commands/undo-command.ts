@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
+import { resolveRunLock } from '../../engine/index.js';
 import { createRuntime } from '../../main.js';
 import {
   createUndoRequest,
@@ -46,11 +47,13 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
             { runId },
           );
         }
+        const runbook = run.inlineRunbook ?? runtime.catalog.find(run.runbookId);
         const undo = createUndoRequest(run, runtime.actions, {
           stepId: options.step,
           requester: options.as,
-          permissions: (run.inlineRunbook ?? runtime.catalog.find(run.runbookId))?.permissions,
+          permissions: runbook?.permissions,
           reversed: findReversedSteps(runId, runs),
+          lock: runbook && (await resolveRunLock(runbook, run)),
         });
         const started = await runtime.driver.startRun(undo.request);
         const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';
