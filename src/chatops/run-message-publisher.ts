@@ -139,8 +139,8 @@ export class RunMessagePublisher {
   /**
    * Posts `text` in the run's thread, in order with its other calls and through its 429 waits:
    * a message about the run from outside it (an alarm back to OK, another alarm for the same
-   * incident). While one with the same `key` waits to be sent, the newer replaces it and counts
-   * it, so an alarm storm gives a line or two, not one reply per message.
+   * incident). Unsent notes with the same `key` are taken out and counted in the new one,
+   * which goes last, so an alarm storm gives one line and the newest state is read last.
    */
   note(state: RunState, key: string, text: string): void {
     let record = this.records.get(state.runId);
@@ -149,17 +149,15 @@ export class RunMessagePublisher {
       // Its message, if posted, is some process's: only the note is new here.
       record.sentVersion = state.version;
     }
-    const index = record.outbox.findIndex(
-      (i, at) => at >= record.sending && i.kind === 'reply' && i.note?.key === key,
-    );
-    const waiting = index < 0 ? undefined : record.outbox[index];
-    if (waiting?.kind === 'reply' && waiting.note) {
-      const more = waiting.note.more + 1;
-      const merged = `${text} (and ${more} earlier like it)`;
-      record.outbox[index] = { kind: 'reply', text: merged, note: { key, more } };
-    } else {
-      record.outbox.push({ kind: 'reply', text, note: { key, more: 0 } });
-    }
+    let earlier = 0;
+    const kept = record.outbox.filter((item, at) => {
+      const merged = at >= record.sending && item.kind === 'reply' && item.note?.key === key;
+      if (merged) earlier += (item.note?.more ?? 0) + 1;
+      return !merged;
+    });
+    record.outbox.splice(0, record.outbox.length, ...kept);
+    const line = earlier > 0 ? `${text} (and ${earlier} earlier like it)` : text;
+    record.outbox.push({ kind: 'reply', text: line, note: { key, more: earlier } });
     this.kick(record);
   }
 

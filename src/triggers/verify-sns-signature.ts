@@ -142,7 +142,16 @@ function toPublicKey(pem: string, url: URL): KeyObject {
       `certificate at ${url.href} is not issued to sns.amazonaws.com (subject ${certificate.subject.replace(/\n/g, ', ')})`,
     );
   }
-  return certificate.publicKey;
+  // SNS signs with RSA (SHA1withRSA, SHA256withRSA); a certificate with another kind of key is
+  // not one of its signing certificates, whatever its name says.
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new SnsSignatureError(
+      'SNS_CERT_INVALID',
+      `certificate at ${url.href} has a ${key.asymmetricKeyType ?? 'unknown'} key; SNS signs with RSA`,
+    );
+  }
+  return key;
 }
 
 async function fetchPem(fetchCertificate: CertificateFetcher, url: URL): Promise<string> {

@@ -66,6 +66,34 @@ describe("SNS notes in the run's Slack thread", () => {
     );
   });
 
+  it('reads the newest state last when an alarm flaps behind 429s', async () => {
+    const sns = await startWithSns();
+    await sns.deliver({ newState: 'ALARM', oldState: 'OK' });
+    await h.settle();
+    const before = h.slack.accepted('chat.postMessage').length;
+
+    // Held by a 429, then by a second 429 on the retry, while the alarm flaps.
+    h.slack.rateLimitNext('chat.postMessage', 30);
+    h.slack.rateLimitNext('chat.postMessage', 30);
+    await sns.deliver({ newState: 'OK', oldState: 'ALARM' });
+    await h.settle();
+    h.clock.advanceTo(h.clock.now() + 31_000);
+    await sns.deliver({ newState: 'ALARM', oldState: 'OK' });
+    await h.settle();
+    await sns.deliver({ newState: 'OK', oldState: 'ALARM' });
+    await h.settle();
+    h.clock.advanceTo(h.clock.now() + 31_000);
+    await h.settle();
+
+    const lines = h.slack
+      .accepted('chat.postMessage')
+      .slice(before)
+      .flatMap((c) => String(c.args['text']).split('\n'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('ALARM');
+    expect(lines.at(-1)).toContain('ALARM -&gt; OK (and 1 earlier like it)');
+  });
+
   it('merges a storm of repeats held back by a 429 into one line that counts them', async () => {
     const sns = await startWithSns();
     await sns.deliver();

@@ -23,8 +23,14 @@ export interface TestSigningKey {
   readonly privateKeyPem: string;
 }
 
-/** Mints a key and certificate with openssl in a temporary directory, then removes it. */
-export function createTestSigningKey(commonName: string): TestSigningKey {
+/**
+ * Mints a key and certificate with openssl in a temporary directory, then removes it. RSA
+ * unless `keyType` says `ec` (P-256), which SNS never uses.
+ */
+export function createTestSigningKey(
+  commonName: string,
+  keyType: 'rsa' | 'ec' = 'rsa',
+): TestSigningKey {
   const directory = mkdtempSync(path.join(tmpdir(), 'firebreak-test-key-'));
   try {
     const keyFile = path.join(directory, 'key.pem');
@@ -32,7 +38,10 @@ export function createTestSigningKey(commonName: string): TestSigningKey {
     execFileSync(
       'openssl',
       [
-        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+        ...['req', '-x509', '-nodes', '-days', '1'],
+        ...(keyType === 'ec'
+          ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
+          : ['-newkey', 'rsa:2048']),
         ...['-keyout', keyFile, '-out', certFile, '-subj', `/CN=${commonName}`],
         ...['-addext', `subjectAltName=DNS:${commonName}`],
       ],
@@ -52,7 +61,7 @@ export function signEnvelope(
   envelope: Omit<SnsEnvelope, 'Signature'>,
   privateKeyPem: string,
 ): SnsEnvelope {
-  const algorithm = envelope.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
+  const algorithm = envelope.SignatureVersion === '1' ? 'SHA1' : 'SHA256';
   const unsigned = { ...envelope, Signature: '' };
   const signer = createSign(algorithm);
   signer.update(toSnsCanonicalString(unsigned), 'utf8');

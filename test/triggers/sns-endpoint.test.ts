@@ -243,6 +243,19 @@ describe('createSnsDeliveryHandler', () => {
 
       expect(response).toMatchObject({ status: 403, code: 'SNS_CERT_INVALID' });
     });
+
+    it('refuses a certificate for sns.amazonaws.com whose key is not RSA', async () => {
+      const ec = createTestSigningKey('sns.amazonaws.com', 'ec');
+      const harness = createHarness({
+        fetchCertificate: createCorpusFetcher({ [hash]: ec.certificatePem }),
+      });
+      const signed = signEnvelope(unsubscribe, ec.privateKeyPem);
+
+      const response = await harness.handle({ body: JSON.stringify(signed), headers: {} });
+
+      expect(response).toMatchObject({ status: 403, code: 'SNS_CERT_INVALID' });
+      expect(harness.unsubscribes).toEqual([]);
+    });
   });
 
   describe('when the delivery is refused', () => {

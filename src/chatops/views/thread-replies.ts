@@ -48,5 +48,7 @@ export function toTriggerNoteReply(note: TriggerNoteView): string {
   if (note.reason === 'alarm-state-change') {
     return `:bell: The alarm that started this run changed: ${summary}`;
   }
-  return `:repeat: Another message for this incident (\`${escapeSlackText(note.incidentKey)}\`), not started again: ${summary}`;
+  // A backtick would end the code span early; the key is shown, not parsed.
+  const key = escapeSlackText(note.incidentKey).replaceAll('`', "'");
+  return `:repeat: Another message for this incident (\`${key}\`), not started again: ${summary}`;
 }
