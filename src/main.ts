@@ -10,7 +10,13 @@ import type { AwsClients } from './aws/index.js';
 import { RoleMap } from './config/index.js';
 import type { Config } from './config/index.js';
 import type { RunDriver } from './engine/index.js';
-import { BullmqDriver, createRedisConnection, InProcessDriver } from './queue/index.js';
+import {
+  BullmqDriver,
+  checkRedisReachable,
+  createRedisConnection,
+  InProcessDriver,
+  logRedisErrors,
+} from './queue/index.js';
 import { loadValidatedCatalog } from './runbook/index.js';
 import type { RunbookCatalog } from './runbook/index.js';
 import { createLogger, createSystemClock } from './shared/index.js';
@@ -84,7 +90,17 @@ export async function createRuntime(
   const role = options.redisRole ?? 'client';
   const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
   // The shared simulated account uses WATCH, so it gets a connection of its own.
+  if (redis && config.redisUrl) {
+    logRedisErrors(redis, logger);
+    try {
+      await checkRedisReachable(redis, config.redisUrl);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
+  }
   const accountRedis = config.awsMode === 'simulated' ? redis?.duplicate() : undefined;
+  if (accountRedis) logRedisErrors(accountRedis, logger);
   const { aws, account } = createAws(config, clock, accountRedis);
   if (aws.simulated) {
     logger.info('acting on the SIMULATED AWS account', { file: config.simulatedAccountFile });

@@ -24,3 +24,4 @@ export type { LockMode } from './run-locks.js';
 export { createRedisConnection } from './create-redis-connection.js';
 export type { RedisConnectionOptions } from './create-redis-connection.js';
 export { QueueNotConfiguredError, RunExistsError, RunLockedError } from './errors.js';
+export { checkRedisReachable, logRedisErrors, toSafeRedisUrl } from './check-redis.js';

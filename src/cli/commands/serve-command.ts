@@ -9,6 +9,7 @@ import type { KeyValueStore } from '../../chatops/index.js';
 import { RefusalAudit } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
+import { logRedisErrors } from '../../queue/index.js';
 import type { Runtime } from '../../main.js';
 import { createFirebreakServer, toSlackMode } from '../../server/index.js';
 import type { SnsRouteHandler } from '../../server/index.js';
@@ -51,6 +52,7 @@ function createStore(config: Config, runtime: Runtime): { store: KeyValueStore; 
   // Plain commands and scripts only (no BullMQ here): commands issued in one turn of the event
   // loop, such as the claims of a burst of SNS deliveries, leave in one write.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  logRedisErrors(redis, runtime.logger);
   const shared = new RedisKeyValueStore(redis, `${config.queuePrefix}:chatops:`);
   return { store: new LayeredKeyValueStore(local, shared), redis };
 }

@@ -1,0 +1,49 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { describe, expect, inject, it } from 'vitest';
+import { checkRedisReachable, toSafeRedisUrl } from '../../src/queue/index.js';
+
+/** A loopback port nothing listens on: bound, read, closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('checkRedisReachable', () => {
+  it('says which Redis cannot be reached and why, without its password', async () => {
+    const url = `redis://:s3cret@127.0.0.1:${await closedPort()}`;
+    const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    redis.on('error', () => undefined);
+    try {
+      const check = checkRedisReachable(redis, url, 600);
+
+      await expect(check).rejects.toMatchObject({
+        code: 'REDIS_UNREACHABLE',
+        message: expect.stringMatching(
+          /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\); start redis-server or fix REDIS_URL/,
+        ),
+      });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('passes for the test Redis', async () => {
+    const url = inject('redisUrl');
+    const redis = new Redis(url);
+    try {
+      await expect(checkRedisReachable(redis, url)).resolves.toBeUndefined();
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('hides the password of a URL in messages', () => {
+    expect(toSafeRedisUrl('redis://user:pw@h:1/0')).toBe('redis://user:***@h:1/0');
+    expect(toSafeRedisUrl('redis://h:1')).toBe('redis://h:1');
+  });
+});
