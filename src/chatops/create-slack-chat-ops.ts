@@ -364,6 +364,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   app.view(/^(?!firebreak_)/, async ({ ack }) => ack());
   app.error(async (error) => logger.error('bolt error', { error: describeError(error) }));
 
+  const socket = createSocketModeConnector(app, logger);
   return {
     mode,
     app,
@@ -380,7 +381,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
       }),
     start: async () => {
       await verifyToken(authorize, logger);
-      if (mode === 'socket') await app.start();
+      if (mode === 'socket') await socket.connect();
     },
     idle: async () => {
       while (work.size > 0) await Promise.all([...work]);
@@ -395,12 +396,61 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     stop: async () => {
       detach();
       publisher.close();
-      if (mode === 'socket') await app.stop();
+      if (mode === 'socket') await socket.stop();
     },
   };
 }
 
 /** Checks the bot token once at start, so one Slack refuses fails `serve` with a clear message. */
+/** First and longest wait before Socket Mode tries Slack again, in milliseconds. */
+const SOCKET_RETRY_FIRST_MS = 5_000;
+const SOCKET_RETRY_MAX_MS = 300_000;
+
+/**
+ * Connects Socket Mode. An app token Slack refuses fails the start; Slack out of reach does
+ * not: the connection is tried again in the background (5 s, doubling to 5 min), so `/sns` and
+ * `/healthz` stay up through a Slack outage.
+ */
+function createSocketModeConnector(app: App, logger: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (waitMs: number): Promise<void> => {
+    try {
+      await app.start();
+      logger.info('connected to Slack (Socket Mode)');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === webApi.ErrorCode.PlatformError) {
+        throw new ChatOpsError(
+          'SLACK_CONFIG_INVALID',
+          `Slack refused SLACK_APP_TOKEN (${describeError(error)}); create an app-level token with connections:write`,
+          { cause: error },
+        );
+      }
+      if (stopped) return;
+      logger.warn('Slack not reachable for Socket Mode; trying again', {
+        error: describeError(error),
+        retryInMs: waitMs,
+      });
+      timer = setTimeout(() => {
+        attempt(Math.min(waitMs * 2, SOCKET_RETRY_MAX_MS)).catch((retryError: unknown) => {
+          logger.error('Socket Mode stopped trying', { error: describeError(retryError) });
+        });
+      }, waitMs);
+      timer.unref();
+    }
+  };
+  return {
+    connect: () => attempt(SOCKET_RETRY_FIRST_MS),
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await app.stop().catch((error: unknown) => {
+        logger.warn('Socket Mode did not stop cleanly', { error: describeError(error) });
+      });
+    },
+  };
+}
+
 async function verifyToken(
   authorize: () => Promise<AuthorizeResult>,
   logger: Logger,

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { FirebreakError } from '../shared/index.js';
+import { describeError, FirebreakError } from '../shared/index.js';
 import { createSnsRouteForRuntime } from '../triggers/index.js';
 import { createProcessIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
@@ -53,11 +53,27 @@ export async function main(argv: readonly string[], io: CliIo = createProcessIo(
   try {
     await createProgram(io).parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof FirebreakError) {
-      io.err(`error: ${error.message}`);
-      io.exitCode(1);
-      return;
+    io.err(`error: ${describeCliError(error)}`);
+    // Never the whole error object: a client error carries its request, tokens included.
+    const stack = error instanceof Error ? error.stack : undefined;
+    if (!(error instanceof FirebreakError) && stack !== undefined) {
+      if (process.env['FIREBREAK_DEBUG']) io.err(stack);
+      else if (!isSystemError(error))
+        io.err('(unexpected; FIREBREAK_DEBUG=1 shows where it happened)');
     }
-    throw error;
+    io.exitCode(1);
   }
+}
+
+/** An operating system error (a file not found, a port in use): its message says it all. */
+function isSystemError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+function describeCliError(error: unknown): string {
+  if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    return `${describeError(error)}: another process listens there; choose another --port`;
+  }
+  return describeError(error);
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,7 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
     await socket?.close();
     await slack?.stop();
     rmSync(dir, { recursive: true, force: true });
+    [server, socket, slack] = [undefined, undefined, undefined] as never;
   });
 
   it('takes /ir run over the socket: acknowledged with the run id, then the run message posted', async () => {
@@ -154,5 +156,60 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(runs.map((r) => [r.runbookId, r.requester, r.status])).toEqual([
       ['note-only', 'UREQ', 'succeeded'],
     ]);
+  });
+
+  /** A server in Socket Mode whose Slack Web API is `apiUrl`. */
+  function socketModeServer(apiUrl: string): FirebreakServer {
+    dir = mkdtempSync(join(tmpdir(), 'firebreak-socket-'));
+    const clock = createSystemClock();
+    const catalog = new RunbookCatalog([]);
+    return createFirebreakServer({
+      slack: { appToken: 'xapp-test', botToken: 'xoxb-test', command: '/ir', apiUrl },
+      driver: new InProcessDriver({
+        catalog,
+        actions: new ActionRegistry(coreActions),
+        aws: { simulated: true, region: 'us-east-1' } as never,
+        audit: new MemoryAuditLog(clock),
+        clock,
+        logger: createSilentLogger(),
+      }),
+      catalog,
+      roles: new RoleMap({}),
+      audit: new MemoryAuditLog(clock),
+      clock,
+      logger: createSilentLogger(),
+      simulated: true,
+      store: new MemoryKeyValueStore(clock),
+      apiRetries: 0,
+      collectProcessMetrics: false,
+    });
+  }
+
+  it('keeps serving /healthz and /sns while Slack cannot be reached, trying again later', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port: deadPort } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    server = socketModeServer(`http://127.0.0.1:${deadPort}/api/`);
+
+    const port = await server.start(0, '127.0.0.1');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+
+    expect(health.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/sns`, { method: 'POST' })).status).toBe(503);
+  });
+
+  it('fails the start when Slack refuses the app-level token', async () => {
+    slack = new FakeSlackApi();
+    await slack.start();
+    slack.connectionsOpenError = 'invalid_auth';
+    const refused = socketModeServer(slack.url);
+
+    await expect(refused.start(0, '127.0.0.1')).rejects.toMatchObject({
+      code: 'SLACK_CONFIG_INVALID',
+      message: expect.stringContaining(
+        'Slack refused SLACK_APP_TOKEN (An API error occurred: invalid_auth)',
+      ),
+    });
   });
 });

@@ -49,6 +49,17 @@ describe('firebreak tabletop and audit verify', () => {
     expect(added.every((id) => /^tabletop-[0-9a-f]{6}-\d{6}$/.test(id))).toBe(true);
   });
 
+  it('says a missing exercise file in one line, without a stack trace', async () => {
+    const cli = captureIo();
+
+    await main(['tabletop', 'exercises/no-such-exercise.yaml'], cli.io);
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual([
+      "error: ENOENT: no such file or directory, open 'exercises/no-such-exercise.yaml'",
+    ]);
+  });
+
   it('verifies the log it wrote', async () => {
     const cli = captureIo();
     await main(['audit', 'verify', log], cli.io);

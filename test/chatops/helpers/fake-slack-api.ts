@@ -51,6 +51,8 @@ export class FakeSlackApi {
   socketModeUrl = '';
   /** When set, `auth.test` fails with this error (a revoked or mistyped token). */
   authError: string | undefined;
+  /** When set, `apps.connections.open` fails with this error (a bad app-level token). */
+  connectionsOpenError: string | undefined;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -108,6 +110,7 @@ export class FakeSlackApi {
     if (method.startsWith('response/')) return { ok: true };
     switch (method) {
       case 'apps.connections.open':
+        if (this.connectionsOpenError) return { ok: false, error: this.connectionsOpenError };
         return { ok: true, url: this.socketModeUrl };
       case 'auth.test':
         if (this.authError) return { ok: false, error: this.authError };
