@@ -92,7 +92,9 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
     await socket?.close();
     await slack?.stop();
     rmSync(dir, { recursive: true, force: true });
-    [server, socket, slack] = [undefined, undefined, undefined] as never;
+    server = undefined as never;
+    socket = undefined as never;
+    slack = undefined as never;
   });
 
   it('takes /ir run over the socket: acknowledged with the run id, then the run message posted', async () => {
