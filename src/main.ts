@@ -86,7 +86,18 @@ export async function createRuntime(
   const clock = options.clock ?? createSystemClock();
   const actions = createActionRegistry();
   const roles = RoleMap.load(config.rolesFile);
-  const catalog = loadValidatedCatalog(config.runbookPaths, { actions, roles: roles.roles() });
+  // A file with errors is left out, loudly: the other runbooks stay usable in an incident.
+  const catalog = loadValidatedCatalog(config.runbookPaths, {
+    actions,
+    roles: roles.roles(),
+    onRefused: (file, errors) => {
+      const problems = errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`);
+      logger.error('runbook file refused; the other runbooks are loaded (firebreak validate)', {
+        file,
+        problems,
+      });
+    },
+  });
   const role = options.redisRole ?? 'client';
   const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
   // The shared simulated account uses WATCH, so it gets a connection of its own.

@@ -39,7 +39,7 @@ export { findReferences } from './find-references.js';
 export type { ExpressionAnalysis, ExpressionReference } from './find-references.js';
 export { resolveInputs, RunInputError, INPUT_PATTERNS } from './resolve-inputs.js';
 export { RunbookCatalog, findRunbookFiles } from './runbook-catalog.js';
-export type { CatalogEntry } from './runbook-catalog.js';
+export type { CatalogEntry, RefusedRunbookFile } from './runbook-catalog.js';
 export type { ActionCatalog, ActionInfo } from './action-catalog.js';
 export { checkRunbook, placeSteps } from './check-runbook.js';
 export type { CheckRunbookOptions, PlacedStep } from './check-runbook.js';

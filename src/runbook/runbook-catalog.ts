@@ -38,11 +38,24 @@ export interface CatalogEntry {
   readonly runbook: RunbookDocument;
 }
 
+/** A runbook file left out of a catalog, with the first line of why. */
+export interface RefusedRunbookFile {
+  readonly file: string;
+  /** `file:line:column: message` of its first error. */
+  readonly firstError: string;
+  /** How many errors it has. */
+  readonly errors: number;
+}
+
 /** The runbooks a deployment serves, by name. */
 export class RunbookCatalog {
   private readonly byName = new Map<string, CatalogEntry>();
 
-  constructor(runbooks: readonly CatalogEntry[]) {
+  /** `refused`: files left out because they have errors; named when a runbook is not found. */
+  constructor(
+    runbooks: readonly CatalogEntry[],
+    readonly refused: readonly RefusedRunbookFile[] = [],
+  ) {
     for (const loaded of runbooks) {
       const name = loaded.runbook.name;
       const other = this.byName.get(name);
@@ -70,7 +83,8 @@ export class RunbookCatalog {
     const runbook = this.find(name);
     if (!runbook) {
       const known = [...this.byName.keys()].sort().join(', ') || 'none';
-      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)`;
+      const refused = this.refused.map((r) => `\n  refused at load: ${r.firstError}`).join('');
+      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)${refused}`;
       throw new FirebreakError('RUNBOOK_UNKNOWN', message, { runbookId: name });
     }
     return runbook;

@@ -5,6 +5,7 @@ import { RunbookInvalidError } from './errors.js';
 import type { RunbookProblem } from './errors.js';
 import { parseYamlWithPositions, problemsFromIssues } from './load-runbook.js';
 import { findRunbookFiles, RunbookCatalog } from './runbook-catalog.js';
+import type { RefusedRunbookFile } from './runbook-catalog.js';
 import { runbookSchema } from './schema.js';
 import type { RunbookDocument } from './schema.js';
 
@@ -88,12 +89,34 @@ export function hasErrors(validations: readonly RunbookValidation[]): boolean {
  */
 export function loadValidatedCatalog(
   paths: readonly string[],
-  options: ValidateRunbookOptions,
+  options: ValidateRunbookOptions & {
+    /**
+     * Leave files with errors out instead of refusing them all, telling this about each: a
+     * server must not lose every runbook over one half-written file. The catalog names them
+     * when a runbook is not found.
+     */
+    onRefused?: (file: string, errors: readonly RunbookProblem[]) => void;
+  },
 ): RunbookCatalog {
   const validations = validateRunbookFiles(paths, options);
-  const errors = validations.flatMap((v) => v.problems).filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new RunbookInvalidError(errors);
-  return new RunbookCatalog(
-    validations.flatMap(({ file, runbook }) => (runbook ? [{ file, runbook }] : [])),
-  );
+  const errorsOf = (v: RunbookValidation) => v.problems.filter((p) => p.severity === 'error');
+  const { onRefused } = options;
+  if (onRefused === undefined) {
+    const errors = validations.flatMap(errorsOf);
+    if (errors.length > 0) throw new RunbookInvalidError(errors);
+  }
+  const refused: RefusedRunbookFile[] = [];
+  const entries = validations.flatMap((validation) => {
+    const errors = errorsOf(validation);
+    if (errors.length > 0) {
+      onRefused?.(validation.file, errors);
+      const first = errors[0] as RunbookProblem;
+      const firstError = `${first.file}:${first.line}:${first.column}: ${first.message}`;
+      refused.push({ file: validation.file, firstError, errors: errors.length });
+      return [];
+    }
+    const { file, runbook } = validation;
+    return runbook ? [{ file, runbook }] : [];
+  });
+  return new RunbookCatalog(entries, refused);
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createRuntime } from '../../src/main.js';
-import { RunbookInvalidError } from '../../src/runbook/index.js';
 import { createSilentLogger, FirebreakError } from '../../src/shared/index.js';
 
 describe('loadConfig', () => {
@@ -51,15 +50,35 @@ describe('loadConfig', () => {
 });
 
 describe('createRuntime', () => {
-  it('refuses to start on a runbook with a semantic error, naming its position', async () => {
+  it('leaves out a runbook with a semantic error, logging and naming its position', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fb-runtime-'));
     writeFileSync(
       join(dir, 'bad.yaml'),
       'name: bad\ntitle: Bad\nseverity: low\nphases:\n  detect:\n    - { id: a, action: aws.ec2.describeInstanse, with: {} }\n',
     );
+    writeFileSync(
+      join(dir, 'good.yaml'),
+      'name: good\ntitle: Good\nseverity: low\nphases:\n  detect:\n    - { id: a, action: note, with: { text: ok } }\n',
+    );
+    const logged: { msg: string; fields: Record<string, unknown> }[] = [];
+    const logger = { ...createSilentLogger() };
+    logger.error = (msg: string, fields?: Record<string, unknown>) => {
+      logged.push({ msg, fields: fields ?? {} });
+    };
     const config = loadConfig({ FIREBREAK_RUNBOOKS: dir, FIREBREAK_DATA_DIR: dir });
-    const attempt = createRuntime(config, { logger: createSilentLogger() });
-    await expect(attempt).rejects.toBeInstanceOf(RunbookInvalidError);
-    await expect(attempt).rejects.toThrow(/bad\.yaml:6:\d+: .*aws\.ec2\.describeInstanse/);
+
+    const runtime = await createRuntime(config, { logger });
+    try {
+      expect(runtime.catalog.list().map((r) => r.name)).toEqual(['good']);
+      expect(logged).toHaveLength(1);
+      expect(String(logged[0]?.fields['problems'])).toMatch(
+        /bad\.yaml:6:\d+: .*aws\.ec2\.describeInstanse/,
+      );
+      expect(() => runtime.catalog.get('bad')).toThrow(
+        /refused at load: .*bad\.yaml:6:\d+: .*aws\.ec2\.describeInstanse/,
+      );
+    } finally {
+      await runtime.close();
+    }
   });
 });
