@@ -61,7 +61,8 @@ export function verifyChainLines(lines: readonly string[], tail?: WrittenTail): 
     return {
       ok: false,
       records: count,
-      badLine: lines.length + 1,
+      // Where the first missing record would be: the line after the last one there is.
+      badLine: lines.filter((line) => line.trim() !== '').length + 1,
       reason: `the log ends at record ${count} but its tail file says record ${tail.seq} was written (records removed from the end)`,
     };
   }

@@ -63,7 +63,7 @@ describe('the tail file beside an audit log', () => {
     expect(verifyChainLines(linesOf(path))).toMatchObject({ ok: true, records: 2 });
     expect(cli.code).toBe(1);
     expect(cli.err).toContain(
-      'the log ends at record 2 but its tail file says record 3 was written (records removed from the end)',
+      `${path}:3: audit chain broken: the log ends at record 2 but its tail file says record 3 was written (records removed from the end)`,
     );
     expect(() => writeLog(path, ['d'])).toThrow(AuditChainBrokenError);
   });
