@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import type { CliIo } from '../../src/cli/index.js';
 
@@ -83,5 +84,43 @@ describe('firebreak run, in-process', () => {
     );
     expect(cli.code()).toBe(1);
     expect(cli.err).toEqual(['error: expected key=value, got "instanceId"']);
+  });
+});
+
+describe('firebreak run on Redis', () => {
+  const saved = { ...process.env };
+
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('refuses --approve-as, which works only in-process, before starting anything', async () => {
+    const prefix = `fbtest-approve-as-${process.pid}`;
+    process.env['REDIS_URL'] = inject('redisUrl');
+    process.env['FIREBREAK_QUEUE_PREFIX'] = prefix;
+    process.env['LOG_LEVEL'] = 'silent';
+    const cli = captureIo();
+
+    await main(
+      [
+        ...['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0'],
+        ...['--as', 'bob', '--approve-as', 'alice'],
+      ],
+      cli.io,
+    );
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual([
+      "error: --approve-as works only in-process; with REDIS_URL a run's approvals are given one by one: firebreak approve RUN STEP --as alice",
+    ]);
+    expect(cli.out).toEqual([]);
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      expect(await redis.keys(`${prefix}:run:*`)).toEqual([]);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      await redis.quit();
+    }
   });
 });

@@ -96,6 +96,13 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
     .action(async (runbookId: string, pairs: string[], options: RunOptions) => {
       const runtime = await createRuntime(config);
       const { driver } = runtime;
+      if (runtime.bullmq && options.approveAs !== undefined) {
+        await runtime.close();
+        throw new FirebreakError(
+          'CLI_OPTION_INVALID',
+          `--approve-as works only in-process; with REDIS_URL a run's approvals are given one by one: firebreak approve RUN STEP --as ${options.approveAs}`,
+        );
+      }
       await checkMayRun(runtime, runbookId, options.as);
       const started = await driver.startRun({
         runbookId,
