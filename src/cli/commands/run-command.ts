@@ -6,6 +6,7 @@ import type { RunState } from '../../engine/index.js';
 import { createRuntime } from '../../main.js';
 import type { Runtime } from '../../main.js';
 import type { BullmqDriver } from '../../queue/index.js';
+import type { RunbookDocument } from '../../runbook/index.js';
 import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatRun, parseKeyValues } from '../format-run.js';
@@ -63,17 +64,21 @@ async function followDurableRun(driver: BullmqDriver, started: RunState, wait: b
  * The runbook's `permissions.run` roles apply on the CLI as in Slack: `--as` names who asks,
  * and a user holding none of those roles is refused and audited.
  */
-async function checkMayRun(runtime: Runtime, runbookId: string, user: string): Promise<void> {
-  const allowed = runtime.catalog.get(runbookId).permissions?.run ?? [];
+export async function checkMayRun(
+  runtime: Runtime,
+  runbook: RunbookDocument,
+  user: string,
+  what = `run ${runbook.name}`,
+): Promise<void> {
+  const allowed = runbook.permissions?.run ?? [];
   const held = runtime.roles.rolesOf(user);
   if (allowed.length === 0 || held.some((role) => allowed.includes(role))) return;
-  const reason = `${user} holds none of the roles that may run ${runbookId}: ${allowed.join(', ')}`;
+  const reason = `${user} holds none of the roles that may ${what}: ${allowed.join(', ')}`;
   await runtime.audit.append({
     type: 'request.refused',
     actor: user,
-    data: { code: 'RUN_NOT_PERMITTED', runbook: runbookId, source: 'cli', reason },
+    data: { code: 'RUN_NOT_PERMITTED', runbook: runbook.name, source: 'cli', reason },
   });
-  await runtime.close();
   throw new FirebreakError(
     'RUN_NOT_PERMITTED',
     `${reason}. Pass --as with a user of config/roles.yaml that holds one of them.`,
@@ -103,7 +108,12 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
           `--approve-as works only in-process; with REDIS_URL a run's approvals are given one by one: firebreak approve RUN STEP --as ${options.approveAs}`,
         );
       }
-      await checkMayRun(runtime, runbookId, options.as);
+      try {
+        await checkMayRun(runtime, runtime.catalog.get(runbookId), options.as);
+      } catch (error) {
+        await runtime.close();
+        throw error;
+      }
       const started = await driver.startRun({
         runbookId,
         inputs: parseKeyValues(pairs),

@@ -10,6 +10,7 @@ import {
   UndoError,
 } from '../../plan/index.js';
 import type { CliIo } from '../cli-io.js';
+import { checkMayRun } from './run-command.js';
 
 interface UndoOptions {
   as: string;
@@ -55,6 +56,8 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
           reversed: findReversedSteps(runId, runs),
           lock: runbook && (await resolveRunLock(runbook, run)),
         });
+        // Undoing acts like running: the original runbook's run roles apply, as in Slack.
+        await checkMayRun(runtime, undo.runbook, options.as, `undo ${runId}`);
         const started = await runtime.driver.startRun(undo.request);
         const where = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS';
         io.out(`${started.runId} started (${where}): ${undo.runbook.name} reverses ${run.runId}`);
