@@ -1,3 +1,5 @@
+import { formatChange } from '../actions/index.js';
+import type { PlannedChange } from '../actions/index.js';
 import { FirebreakError } from '../shared/index.js';
 import type { RunState } from '../engine/index.js';
 
@@ -16,9 +18,35 @@ export function formatRun(run: RunState): string {
     lines.push(
       `  ${step.phase.padEnd(9)} ${step.id.padEnd(22)} ${step.action.padEnd(30)} ${step.status}${error}${waiting}`,
     );
+    if (step.status === 'awaiting_approval') lines.push(...toPlanLines(step.approval?.preview));
+    if (step.note !== undefined) lines.push(`      ${step.note}`);
+    // What a `note` step wrote (facts to restore from, guidance) is part of the run's story.
+    const text = (step.outputs as { text?: unknown } | undefined)?.text;
+    if (step.action === 'note' && typeof text === 'string') {
+      lines.push(...text.trimEnd().split('\n').map((line) => `      ${line}`));
+    }
   }
   if (run.failure) lines.push(`  ${run.failure.code}: ${run.failure.message}`);
   return lines.join('\n');
+}
+
+/** What an approver is asked to allow: the plan's changes and hash, or why there is none. */
+function toPlanLines(preview: unknown): string[] {
+  const { plan, planError } = (preview ?? {}) as {
+    plan?: { changes?: unknown; hash?: unknown };
+    planError?: unknown;
+  };
+  if (typeof planError === 'string') return [`      no plan: ${planError}`];
+  if (!Array.isArray(plan?.changes)) return [];
+  const changes = plan.changes.filter(
+    (c): c is PlannedChange =>
+      typeof (c as Partial<PlannedChange>).resource === 'string' &&
+      typeof (c as Partial<PlannedChange>).before === 'string' &&
+      typeof (c as Partial<PlannedChange>).after === 'string',
+  );
+  const hash = typeof plan.hash === 'string' ? ` (plan ${plan.hash})` : '';
+  if (changes.length === 0) return [`      will change nothing: already done${hash}`];
+  return [`      will change${hash}:`, ...changes.map((c) => `        ${formatChange(c)}`)];
 }
 
 /** Parses `key=value` arguments into run inputs. */
