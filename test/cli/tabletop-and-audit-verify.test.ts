@@ -49,15 +49,33 @@ describe('firebreak tabletop and audit verify', () => {
     expect(added.every((id) => /^tabletop-[0-9a-f]{6}-\d{6}$/.test(id))).toBe(true);
   });
 
-  it('says a missing exercise file in one line, without a stack trace', async () => {
+  it('says a missing exercise in one line, naming the ones there are', async () => {
     const cli = captureIo();
 
     await main(['tabletop', 'exercises/no-such-exercise.yaml'], cli.io);
 
     expect(cli.code()).toBe(1);
     expect(cli.err).toEqual([
-      "error: ENOENT: no such file or directory, open 'exercises/no-such-exercise.yaml'",
+      'error: no exercise file exercises/no-such-exercise.yaml; give a path or a name from exercises/ (ec2-crypto-mining)',
     ]);
+  });
+
+  it('takes an exercise by its name in exercises/', async () => {
+    const cli = captureIo();
+
+    await main(['tabletop', 'ec2-crypto-mining', '--audit-log', log], cli.io);
+
+    expect(cli.code()).toBe(0);
+    expect(cli.out.join('\n')).toContain('8 of 8 expectations held: PASSED');
+  });
+
+  it('prints an unexpected system error in one line, without a stack trace', async () => {
+    const cli = captureIo();
+
+    await main(['tabletop', 'exercises'], cli.io);
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual(['error: EISDIR: illegal operation on a directory, read']);
   });
 
   it('verifies the log it wrote', async () => {

@@ -110,6 +110,16 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
       }
       try {
         await checkMayRun(runtime, runtime.catalog.get(runbookId), options.as);
+        // A mistyped approver is caught before any step acts, not at the approval.
+        if (
+          options.approveAs !== undefined &&
+          runtime.roles.rolesOf(options.approveAs).length === 0
+        ) {
+          throw new FirebreakError(
+            'CLI_OPTION_INVALID',
+            `--approve-as ${options.approveAs}: no such user in ${config.rolesFile}; name someone who holds an approver role there`,
+          );
+        }
       } catch (error) {
         await runtime.close();
         throw error;

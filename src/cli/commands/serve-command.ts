@@ -58,10 +58,33 @@ function createStore(config: Config, runtime: Runtime): { store: KeyValueStore; 
 }
 
 /** What the banner says about Slack; when it is off, which settings would turn it on. */
-function describeSlackMode(mode: ReturnType<typeof toSlackMode>, command: string): string {
-  if (mode === 'http') return `HTTP mode, ${command} on POST /slack/events`;
-  if (mode === 'socket') return `Socket Mode, ${command}`;
-  return 'disabled (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)';
+function describeSlackMode(config: Config): string {
+  const { slack } = config;
+  const mode = toSlackMode(slack);
+  if (mode === 'http') return `HTTP mode, ${slack.command} on POST /slack/events`;
+  if (mode === 'socket') return `Socket Mode, ${slack.command}`;
+  if (slack.botToken) {
+    return 'disabled: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is';
+  }
+  const other = slack.signingSecret || slack.appToken ? ': SLACK_BOT_TOKEN is missing' : '';
+  return `disabled${other} (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)`;
+}
+
+/** Tokens pasted into each other's variables: Slack's prefixes tell them apart. */
+function checkSlackTokens(config: Config): void {
+  const { botToken, appToken } = config.slack;
+  if (botToken && !botToken.startsWith('xoxb-')) {
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `SLACK_BOT_TOKEN must be a bot token (xoxb-…), got one starting "${botToken.slice(0, 5)}"; the app-level xapp- token goes in SLACK_APP_TOKEN`,
+    );
+  }
+  if (appToken && !appToken.startsWith('xapp-')) {
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `SLACK_APP_TOKEN must be an app-level token (xapp-…), got one starting "${appToken.slice(0, 5)}"`,
+    );
+  }
 }
 
 /**
@@ -87,6 +110,7 @@ export function registerServeCommand(
           `--port must be a port number, got "${options.port}"`,
         );
       }
+      checkSlackTokens(config);
       const runtime = await createRuntime(config);
       const { store, redis } = createStore(config, runtime);
       // Notes go to the runs' Slack threads once Slack is set up below.
@@ -121,10 +145,9 @@ export function registerServeCommand(
         throw error;
       }
 
-      const slack = toSlackMode(config.slack);
       const account = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS account';
       io.out(`firebreak serving on http://${options.host}:${bound} (${account})`);
-      io.out(`  slack: ${describeSlackMode(slack, config.slack.command)}`);
+      io.out(`  slack: ${describeSlackMode(config)}`);
       io.out(`  sns: ${sns ? 'POST /sns' : 'not configured (POST /sns answers 503)'}`);
       if (!runtime.driver.durable) io.out('  runs will not survive a restart (set REDIS_URL)');
 

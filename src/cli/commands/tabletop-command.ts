@@ -1,10 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FileAuditLog } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
-import { createSystemClock } from '../../shared/index.js';
+import { createSystemClock, FirebreakError } from '../../shared/index.js';
 import { formatReport, runExercise } from '../../tabletop/index.js';
 import type { CliIo } from '../cli-io.js';
+
+/** An exercise file, or the name of one in `exercises/` (`ec2-crypto-mining`). */
+function resolveExercise(given: string): string {
+  if (existsSync(given)) return given;
+  const named = join('exercises', `${given}.yaml`);
+  if (!given.includes('/') && existsSync(named)) return named;
+  const known = existsSync('exercises')
+    ? readdirSync('exercises')
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.replace(/\.yaml$/, ''))
+    : [];
+  throw new FirebreakError(
+    'EXERCISE_NOT_FOUND',
+    `no exercise file ${given}; give a path or a name from exercises/ (${known.join(', ') || 'none there'})`,
+  );
+}
 
 /** `firebreak tabletop <exercise.yaml> [--json]` */
 export function registerTabletopCommand(program: Command, config: Config, io: CliIo): void {
@@ -20,6 +38,7 @@ export function registerTabletopCommand(program: Command, config: Config, io: Cl
         clock: createSystemClock(),
         simulated: true,
       });
+      file = resolveExercise(file);
       // Its own run ids: the log holds other exercises' and in-process CLI runs too.
       const runIdPrefix = `tabletop-${randomBytes(3).toString('hex')}`;
       const report = await runExercise(file, { audit, runIdPrefix });

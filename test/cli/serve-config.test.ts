@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import type { CliIo } from '../../src/cli/index.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    exitCode: (c) => (code = Math.max(code, c)),
+  };
+  return { io, out, err, code: () => code };
+}
+
+describe('firebreak serve, Slack settings', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('refuses an app-level token pasted into SLACK_BOT_TOKEN before starting anything', async () => {
+    process.env['SLACK_BOT_TOKEN'] = 'xapp-1-A0-123';
+    process.env['SLACK_SIGNING_SECRET'] = 'secret';
+    const cli = captureIo();
+
+    await main(['serve', '--host', '127.0.0.1', '--port', '0'], cli.io);
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual([
+      'error: SLACK_BOT_TOKEN must be a bot token (xoxb-…), got one starting "xapp-"; the app-level xapp- token goes in SLACK_APP_TOKEN',
+    ]);
+    expect(cli.out).toEqual([]);
+  });
+});
