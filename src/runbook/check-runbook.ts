@@ -179,6 +179,13 @@ function checkArguments(
       continue;
     }
     if (typeof key === 'string' && hasTemplate(args[key])) continue;
+    const raw = typeof key === 'string' ? args[key] : undefined;
+    if (typeof raw === 'string' && raw.includes('${{')) {
+      // Not a template because it never closes: say that, not what a literal would need.
+      const message = `argument "${String(key)}" of ${action.id}: "\${{" is not closed with "}}"`;
+      problems.push(error(source, [...path, 'with', key as PathPart], message));
+      continue;
+    }
     if (issue.code === 'invalid_type' && issue.input === undefined && issuePath.length === 1) {
       const message = `missing argument "${String(key)}" for ${action.id} (expected ${issue.expected})`;
       problems.push(error(source, [...path, step.with ? 'with' : 'action'], message, true));
