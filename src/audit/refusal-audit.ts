@@ -25,8 +25,13 @@ interface RefusalWindow {
   readonly endsAtMs: number;
   recorded: number;
   counted: number;
+  /** Addresses the counted refusals came from, with how many each (at most a few kept). */
+  readonly from: Map<string, number>;
   cancelTimer?: () => void;
 }
+
+/** Distinct addresses a count record names; the rest are counted as `other`. */
+const MAX_ADDRESSES_NAMED = 10;
 
 const DEFAULT_WINDOW_MS = 60_000;
 const DEFAULT_RECORDED_PER_WINDOW = 20;
@@ -65,6 +70,7 @@ export class RefusalAudit {
         endsAtMs: nowMs + this.windowMs,
         recorded: 0,
         counted: 0,
+        from: new Map(),
       };
       this.windows.set(key, window);
     }
@@ -74,6 +80,11 @@ export class RefusalAudit {
       return;
     }
     window.counted++;
+    const address = entry.data['remoteAddress'];
+    const named = typeof address === 'string' ? address : 'unknown';
+    const known = window.from.has(named) || window.from.size < MAX_ADDRESSES_NAMED;
+    const bucket = known ? named : 'other';
+    window.from.set(bucket, (window.from.get(bucket) ?? 0) + 1);
     if (window.cancelTimer === undefined) {
       const closing = window;
       window.cancelTimer = this.options.clock.setTimer(window.endsAtMs, () => {
@@ -109,6 +120,7 @@ export class RefusalAudit {
         code: data.code,
         source: data['source'],
         countedNotRecorded: window.counted,
+        countedFrom: Object.fromEntries(window.from),
         from: new Date(window.startsAtMs).toISOString(),
         to: new Date(Math.min(window.endsAtMs, this.options.clock.now())).toISOString(),
         reason: `${window.counted} more refusals with code ${data.code} in this window were counted, not recorded one by one (${window.recorded} were)`,

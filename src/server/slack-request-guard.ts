@@ -60,9 +60,15 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
   const maxBytes = options.maxBodyBytes ?? DEFAULT_SLACK_MAX_BODY_BYTES;
   const log = options.logger.child({ component: 'slack-guard' });
 
-  const refuse = async (reason: string, message: string, claimed: string | undefined) => {
+  const refuse = async (
+    req: IncomingMessage,
+    reason: string,
+    message: string,
+    claimed: string | undefined,
+  ) => {
     options.metrics?.requestRefused(`slack_${reason}`);
-    log.warn('slack request refused', { reason, claimedSlackUserId: claimed });
+    const remoteAddress = req.socket.remoteAddress;
+    log.warn('slack request refused', { reason, claimedSlackUserId: claimed, remoteAddress });
     // The refusal stands even when it cannot be audited (the store is down): answer anyway.
     await options.refusals
       .record({
@@ -73,6 +79,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
           code: `SLACK_${reason.toUpperCase()}`,
           reason: message,
           claimedSlackUserId: claimed,
+          remoteAddress,
         },
       })
       .catch((error: unknown) => {
@@ -86,7 +93,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
       raw = await readRawBody(req, maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        await refuse('too_large', error.message, undefined);
+        await refuse(req, 'too_large', error.message, undefined);
         res.writeHead(413, { connection: 'close' }).end();
         return;
       }
@@ -103,7 +110,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
       nowMs: options.now(),
     });
     if (!result.ok) {
-      await refuse(result.reason, result.message, claimedUserId(body));
+      await refuse(req, result.reason, result.message, claimedUserId(body));
       res.writeHead(401).end();
       return;
     }

@@ -8,6 +8,8 @@ import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
 export interface SnsRouteRequest {
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The peer's address (behind a proxy: the proxy's), for the records of refusals. */
+  readonly remoteAddress?: string;
 }
 
 /** Serves `POST /sns`; the triggers' `createSnsDeliveryHandler` fits. */
@@ -82,10 +84,16 @@ export function createSnsHttpRoute(
   options: SnsHttpRouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { handler, refusals, logger } = options;
-  const refuse = (res: ServerResponse, refusal: RouteRefusal, text = `${refusal.code}\n`) => {
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    refusal: RouteRefusal,
+    text = `${refusal.code}\n`,
+  ) => {
     const { status, code } = refusal;
-    logger.warn('sns delivery refused', { code, reason: refusal.message });
-    const data = { code, status, detail: refusal.message };
+    const remoteAddress = req.socket.remoteAddress;
+    logger.warn('sns delivery refused', { code, reason: refusal.message, remoteAddress });
+    const data = { code, status, detail: refusal.message, remoteAddress };
     refusals.record({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
       logger.error('audit of an sns refusal failed', { error: describeError(error) });
     });
@@ -96,18 +104,19 @@ export function createSnsHttpRoute(
     if (!handler) {
       const detail = 'SNS intake is not configured (FIREBREAK_SNS_TOPIC_ARNS is empty)';
       const refusal = new RouteRefusal(503, 'SNS_NOT_CONFIGURED', detail);
-      return refuse(res, refusal, 'SNS intake is not configured\n');
+      return refuse(req, res, refusal, 'SNS intake is not configured\n');
     }
     let body: Buffer;
     try {
       body = await readBody(req, options.maxBytes);
     } catch (error) {
-      if (error instanceof RouteRefusal) return refuse(res, error);
+      if (error instanceof RouteRefusal) return refuse(req, res, error);
       logger.warn('sns request body not read', { error: describeError(error) });
       return answer(res, 400, 'SNS_MALFORMED\n', true);
     }
     try {
-      const result = await handler({ body, headers: toHeaderRecord(req) });
+      const remoteAddress = req.socket.remoteAddress;
+      const result = await handler({ body, headers: toHeaderRecord(req), remoteAddress });
       answer(res, result.status, `${result.outcome ?? result.status}\n`);
     } catch (error) {
       logger.error('sns delivery failed', { error: describeError(error) });

@@ -25,6 +25,8 @@ export interface SnsDeliveryRequest {
   readonly body: string | Buffer;
   /** Header names in any case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The peer's address, for the records of refusals. */
+  readonly remoteAddress?: string;
 }
 
 /** What the handler decided; `outcome` is stable and goes into logs and metrics. */
@@ -68,6 +70,8 @@ export interface SnsRefusal {
   readonly topicArn?: string;
   readonly messageId?: string;
   readonly detail: string;
+  /** The address the request came from, when known. */
+  readonly remoteAddress?: string;
 }
 
 /** Options for {@link createSnsDeliveryHandler}. */
@@ -210,8 +214,12 @@ async function dispatch(config: HandlerConfig, envelope: SnsEnvelope): Promise<S
   }
 }
 
-async function refuse(config: HandlerConfig, refusal: Refusal): Promise<SnsDeliveryResponse> {
-  const { reason } = refusal;
+async function refuse(
+  config: HandlerConfig,
+  refusal: Refusal,
+  remoteAddress: string | undefined,
+): Promise<SnsDeliveryResponse> {
+  const reason = { ...refusal.reason, ...(remoteAddress !== undefined && { remoteAddress }) };
   config.logger.warn('sns delivery refused', {
     code: reason.code,
     reason: reason.detail.slice(0, 300),
@@ -278,7 +286,7 @@ export function createSnsDeliveryHandler(options: SnsDeliveryHandlerOptions): Sn
       envelope = parseDelivery(config, request);
       await checkDelivery(config, envelope);
     } catch (error) {
-      if (error instanceof Refusal) return refuse(config, error);
+      if (error instanceof Refusal) return refuse(config, error, request.remoteAddress);
       throw error;
     }
 

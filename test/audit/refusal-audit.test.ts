@@ -45,6 +45,7 @@ describe('RefusalAudit', () => {
         code: 'SLACK_BAD_SIGNATURE',
         source: 'slack',
         countedNotRecorded: 7,
+        countedFrom: { unknown: 7 },
         from: '2026-12-04T10:00:00.000Z',
         to: '2026-12-04T10:01:00.000Z',
       },

@@ -152,10 +152,14 @@ describe('createHttpServer', () => {
 
     expect(oneByOne).toBe(20);
     expect(audit.records).toHaveLength(21);
+    expect(audit.records[0]?.data?.['remoteAddress']).toMatch(/127\.0\.0\.1$/);
     expect(audit.records.at(-1)).toMatchObject({
       type: 'trigger.refused',
       actor: 'sns',
       data: { code: 'SNS_NOT_CONFIGURED', countedNotRecorded: 10 },
     });
+    const from = audit.records.at(-1)?.data?.['countedFrom'] as Record<string, number>;
+    expect(Object.values(from)).toEqual([10]);
+    expect(Object.keys(from)[0]).toMatch(/127\.0\.0\.1$/);
   });
 });
