@@ -83,6 +83,8 @@ export interface SlackChatOps {
   readonly mode: 'http' | 'socket';
   readonly app: App;
   readonly publisher: RunMessagePublisher;
+  /** Socket Mode: whether it has connected (Slack's client reconnects by itself after that). */
+  socketConnected(): boolean;
   /**
    * Posts an SNS message noted on a run (another alarm for its incident, its alarm back to OK)
    * in the run's thread. Returns at once; the work happens after pending acknowledgements.
@@ -369,6 +371,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     mode,
     app,
     publisher,
+    socketConnected: () => mode === 'socket' && socket.connected(),
     noteTrigger: (note) =>
       later(async () => {
         const state = await options.driver.getRun(note.runId);
@@ -414,9 +417,11 @@ const SOCKET_RETRY_MAX_MS = 300_000;
 function createSocketModeConnector(app: App, logger: Logger) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let connected = false;
   const attempt = async (waitMs: number): Promise<void> => {
     try {
       await app.start();
+      connected = true;
       logger.info('connected to Slack (Socket Mode)');
     } catch (error) {
       if ((error as { code?: unknown }).code === webApi.ErrorCode.PlatformError) {
@@ -441,6 +446,7 @@ function createSocketModeConnector(app: App, logger: Logger) {
   };
   return {
     connect: () => attempt(SOCKET_RETRY_FIRST_MS),
+    connected: () => connected && !stopped,
     stop: async () => {
       stopped = true;
       clearTimeout(timer);

@@ -84,6 +84,7 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
     sns: options.sns,
     health: () => ({
       slack: mode,
+      ...(mode === 'socket' && { slackConnected: chatops?.socketConnected() ?? false }),
       durableRuns: options.driver.durable,
       simulated: options.simulated,
     }),

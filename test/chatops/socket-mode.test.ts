@@ -133,7 +133,8 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
       apiRetries: 0,
       collectProcessMetrics: false,
     });
-    await server.start(0, '127.0.0.1');
+    const port = await server.start(0, '127.0.0.1');
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as object;
 
     const payload = Object.fromEntries(
       new URLSearchParams(
@@ -150,6 +151,7 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
     await waitFor(() => slack.accepted('chat.postMessage').length > 0, 'the run message');
     await driver.idle();
 
+    expect(health).toMatchObject({ slack: 'socket', slackConnected: true });
     expect(slack.accepted('apps.connections.open')).toHaveLength(1);
     expect(socket.acks[0]?.envelope_id).toBe('env-1');
     expect(String(socket.acks[0]?.payload?.['text'])).toMatch(/Starting \*note-only\* as `run-/);
@@ -198,6 +200,7 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
 
     expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ slack: 'socket', slackConnected: false });
     expect((await fetch(`http://127.0.0.1:${port}/sns`, { method: 'POST' })).status).toBe(503);
   });
 
