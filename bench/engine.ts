@@ -6,6 +6,9 @@
  *   3. peak RSS of the worker process while those 1,000 runs are in flight.
  * Uses REDIS_URL when set (keys under a fresh prefix, deleted afterwards), otherwise starts a
  * redis-server of its own (temporary folder, free port, AOF everysec, hz 100, noeviction).
+ * The two sides take turns for BENCH_ROUNDS rounds (default 3: raw, firebreak, raw, ...) and
+ * each figure is the median of its rounds (peak RSS: the highest), so that a machine whose speed
+ * drifts during the run weighs on both sides alike; every round's figures are printed too.
  * Ends with `hop_p50_ratio=<x>`, `throughput_ratio=<x>` and `peak_rss_mb=<x>`.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +32,7 @@ const LATENCY_CHAINS = Number(process.env['BENCH_LATENCY_CHAINS'] ?? 40);
 const THROUGHPUT_CHAINS = Number(process.env['BENCH_CHAINS'] ?? 1000);
 const WARMUP_CHAINS = 20;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
+const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const POLL_INTERVAL_MS = 10;
 const WORKER_ENTRIES = {
   firebreak: join(import.meta.dirname, 'engine-worker.ts'),
@@ -267,6 +271,25 @@ async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
 
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Each figure's median over the rounds; peak RSS is the highest seen. */
+function medianOf(results: readonly SideResult[]): SideResult {
+  return {
+    idleRssMb: median(results.map((r) => r.idleRssMb)),
+    hopP50Ms: median(results.map((r) => r.hopP50Ms)),
+    hopP99Ms: median(results.map((r) => r.hopP99Ms)),
+    stepsPerSecond: median(results.map((r) => r.stepsPerSecond)),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+  };
+}
+
 async function main(): Promise<void> {
   const own = process.env['REDIS_URL'] ? undefined : await startOwnRedis();
   const redisUrl = process.env['REDIS_URL'] ?? own?.url ?? '';
@@ -275,9 +298,19 @@ async function main(): Promise<void> {
   const how = process.env['BENCH_TSX'] === '1' ? 'TypeScript through tsx' : 'compiled with esbuild';
   process.stdout.write(`bench:engine on ${where}; workers ${how}, concurrency ${CONCURRENCY}\n`);
   try {
-    const raw = await benchRaw(redisUrl, `bench-raw-${tag}`);
-    const firebreak = await benchFirebreak(redisUrl, `bench-fb-${tag}`);
+    const rounds: { raw: SideResult; firebreak: SideResult }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const raw = await benchRaw(redisUrl, `bench-raw-${tag}-${round}`);
+      const firebreak = await benchFirebreak(redisUrl, `bench-fb-${tag}-${round}`);
+      rounds.push({ raw, firebreak });
+      process.stdout.write(
+        `round ${round}: hop p50 raw ${fixed(raw.hopP50Ms)} ms, firebreak ${fixed(firebreak.hopP50Ms)} ms; raw ${fixed(raw.stepsPerSecond, 0)} steps/s, firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s\n`,
+      );
+    }
+    const raw = medianOf(rounds.map((r) => r.raw));
+    const firebreak = medianOf(rounds.map((r) => r.firebreak));
     const lines = [
+      `medians of ${ROUNDS} round(s):`,
       `hop latency (${LATENCY_CHAINS} chains of ${BENCH_STEPS}, one at a time):`,
       `  raw BullMQ  p50=${fixed(raw.hopP50Ms)} ms  p99=${fixed(raw.hopP99Ms)} ms`,
       `  firebreak   p50=${fixed(firebreak.hopP50Ms)} ms  p99=${fixed(firebreak.hopP99Ms)} ms`,
