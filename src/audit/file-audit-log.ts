@@ -1,12 +1,18 @@
 import {
   appendFileSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { FirebreakError } from '../shared/index.js';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
 import { GENESIS_HASH, sealRecord } from './hash-chain.js';
@@ -28,31 +34,98 @@ export function toTailPath(logPath: string): string {
   return `${logPath}.tail`;
 }
 
+/** What the tail file beside a log says: nothing (none there), a tail, or why it is unusable. */
+export interface TailReading {
+  readonly tail?: WrittenTail;
+  readonly unreadable?: string;
+}
+
 /**
- * The tail written beside a log, or undefined when there is none (a log copied on its own, or
- * written before tails were). A tail that cannot be read is an error: it is evidence too.
+ * Reads the tail written beside a log. None is there for a log copied on its own or written
+ * before tails were; an unusable one (not the JSON a writer leaves) is reported, not thrown:
+ * the log itself may be fine, and the next append writes the tail again.
  */
-export function readWrittenTail(logPath: string): WrittenTail | undefined {
+export function readWrittenTail(logPath: string): TailReading {
   const path = toTailPath(logPath);
-  if (!existsSync(path)) return undefined;
-  const tail = JSON.parse(readFileSync(path, 'utf8')) as Partial<WrittenTail>;
-  if (typeof tail.seq !== 'number' || typeof tail.hash !== 'string') {
-    throw new Error(`${path} is not an audit tail ({"seq":N,"hash":"..."})`);
+  if (!existsSync(path)) return {};
+  try {
+    const tail = JSON.parse(readFileSync(path, 'utf8')) as Partial<WrittenTail>;
+    if (typeof tail.seq === 'number' && typeof tail.hash === 'string') {
+      return { tail: { seq: tail.seq, hash: tail.hash } };
+    }
+  } catch {
+    // Reported below.
   }
-  return { seq: tail.seq, hash: tail.hash };
+  return { unreadable: `${path} is not an audit tail ({"seq":N,"hash":"..."}); it is ignored` };
+}
+
+/** Longest a lock may be held before it is taken as left by a process that died. */
+const LOCK_STALE_MS = 10_000;
+/** Longest an append waits for the lock. */
+const LOCK_WAIT_MS = 10_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Takes `<log>.lock` (created exclusively) so that processes on one machine append one at a
+ * time; returns the release. A lock older than {@link LOCK_STALE_MS} is a dead process's.
+ */
+function lockLog(logPath: string): () => void {
+  const lockPath = `${logPath}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx'));
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+    const heldSince = statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - heldSince > LOCK_STALE_MS) {
+      rmSync(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new FirebreakError(
+        'AUDIT_LOG_LOCKED',
+        `${lockPath} has been held for ${LOCK_WAIT_MS / 1000} s; if no firebreak process is writing ${logPath}, remove it`,
+      );
+    }
+    Atomics.wait(pause, 0, 0, 2);
+  }
+}
+
+/** Reads a file from `offset` to its end. */
+function readFrom(path: string, offset: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync(fd, buffer, read, buffer.length - read, offset + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Append-only JSON Lines audit log, each record chained to the one before by SHA-256, with the
- * last record's number and hash rewritten beside it (`<file>.tail`) after each append, so that
- * records cut from the end show. An existing file is verified (against its tail) and
- * continued; a broken one is refused, never extended.
+ * last record's number and hash written beside it (`<file>.tail`, replaced atomically) after
+ * each append, so that records cut from the end show. Processes on one machine append one at a
+ * time (`<file>.lock`), each continuing the chain the others wrote. An existing file is verified
+ * (against its tail) and continued; a broken one is refused, never extended.
  */
 export class FileAuditLog implements AuditSink {
   private seq = 0;
   private prevHash = GENESIS_HASH;
   /** The file's size after this instance's last read or append. */
   private bytes = 0;
+  /** False when the file's last line lacks its newline (cut short, or edited by hand). */
+  private endsWithNewline = true;
   private readonly records: AuditRecord[] = [];
 
   constructor(private readonly options: FileAuditLogOptions) {
@@ -60,42 +133,72 @@ export class FileAuditLog implements AuditSink {
     if (existsSync(options.path)) this.resume();
   }
 
+  /** Reads and checks the whole file (the tail first: it is written after the log). */
   private resume(): void {
+    const { tail } = readWrittenTail(this.options.path);
     const text = readFileSync(this.options.path, 'utf8');
-    this.bytes = Buffer.byteLength(text);
-    const lines = text.split('\n');
-    const result = verifyChainLines(lines, readWrittenTail(this.options.path));
+    const result = verifyChainLines(text.split('\n'), tail);
     if (!result.ok)
       throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
     this.seq = result.records;
     this.prevHash = result.lastHash;
+    this.bytes = Buffer.byteLength(text);
+    this.endsWithNewline = text === '' || text.endsWith('\n');
+  }
+
+  /** Reads and checks only what other processes appended since this one last looked. */
+  private catchUp(): void {
+    const size = statSync(this.options.path, { throwIfNoEntry: false })?.size ?? 0;
+    if (size === this.bytes) return;
+    if (size < this.bytes) return this.resume(); // shorter: resume names the damage
+    const text = readFrom(this.options.path, this.bytes);
+    const after = { seq: this.seq, hash: this.prevHash };
+    const result = verifyChainLines(text.split('\n'), undefined, after);
+    if (!result.ok) return this.resume(); // resume names the line
+    this.seq = result.records;
+    this.prevHash = result.lastHash;
+    this.bytes += Buffer.byteLength(text);
+    this.endsWithNewline = text.endsWith('\n');
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
     return this.appendSync(entry);
   }
 
-  /** Appends at once; file appends are synchronous so records never interleave. */
+  /** Appends at once, holding the file's lock; synchronous, so records never interleave. */
   appendSync(entry: AuditEntry): AuditRecord {
-    // Another process (a second CLI run on this machine) appended since: continue its chain.
-    const size = statSync(this.options.path, { throwIfNoEntry: false })?.size ?? 0;
-    if (size !== this.bytes) this.resume();
-    const time = new Date(this.options.clock.now()).toISOString();
-    const link = {
-      seq: this.seq + 1,
-      prevHash: this.prevHash,
-      time,
-      simulated: this.options.simulated,
-    };
-    const { record, line } = sealRecord(entry, link);
-    appendFileSync(this.options.path, `${line}\n`, 'utf8');
-    this.bytes += Buffer.byteLength(line) + 1;
-    const tail: WrittenTail = { seq: record.seq, hash: record.hash };
-    writeFileSync(toTailPath(this.options.path), `${JSON.stringify(tail)}\n`, 'utf8');
-    this.seq = record.seq;
-    this.prevHash = record.hash;
-    this.records.push(record);
-    return record;
+    const release = lockLog(this.options.path);
+    try {
+      this.catchUp();
+      const time = new Date(this.options.clock.now()).toISOString();
+      const link = {
+        seq: this.seq + 1,
+        prevHash: this.prevHash,
+        time,
+        simulated: this.options.simulated,
+      };
+      const { record, line } = sealRecord(entry, link);
+      // A last line without its newline would be glued to this record.
+      const text = `${this.endsWithNewline ? '' : '\n'}${line}\n`;
+      appendFileSync(this.options.path, text, 'utf8');
+      this.bytes += Buffer.byteLength(text);
+      this.endsWithNewline = true;
+      this.writeTail({ seq: record.seq, hash: record.hash });
+      this.seq = record.seq;
+      this.prevHash = record.hash;
+      this.records.push(record);
+      return record;
+    } finally {
+      release();
+    }
+  }
+
+  /** Replaces the tail file in one rename, so no reader or crash sees it half written. */
+  private writeTail(tail: WrittenTail): void {
+    const path = toTailPath(this.options.path);
+    const next = `${path}.${process.pid}.tmp`;
+    writeFileSync(next, `${JSON.stringify(tail)}\n`, 'utf8');
+    renameSync(next, path);
   }
 
   /** Records appended by this instance (not those already in the file). */

@@ -18,10 +18,15 @@ export interface WrittenTail {
  * with that hash: a log cut short or rewritten from some record on no longer meets it. A tail
  * behind the log is fine (the process stopped between the two writes).
  */
-export function verifyChainLines(lines: readonly string[], tail?: WrittenTail): ChainVerification {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
+export function verifyChainLines(
+  lines: readonly string[],
+  tail?: WrittenTail,
+  /** Where `lines` start: after this record (default: the start of the chain). */
+  after: WrittenTail = { seq: 0, hash: GENESIS_HASH },
+): ChainVerification {
+  let prevHash = after.hash;
+  let expectedSeq = after.seq + 1;
+  let count = after.seq;
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
     const lineNo = index + 1;
@@ -62,7 +67,7 @@ export function verifyChainLines(lines: readonly string[], tail?: WrittenTail): 
       ok: false,
       records: count,
       // Where the first missing record would be: the line after the last one there is.
-      badLine: lines.filter((line) => line.trim() !== '').length + 1,
+      badLine: count + 1,
       reason: `the log ends at record ${count} but its tail file says record ${tail.seq} was written (records removed from the end)`,
     };
   }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ describe('the tail file beside an audit log', () => {
     const path = newLogPath();
     writeLog(path, ['a', 'b', 'c']);
 
-    const tail = readWrittenTail(path);
+    const { tail } = readWrittenTail(path);
     const cli = await verifyWithCli(path);
 
     expect(tail?.seq).toBe(3);
@@ -89,12 +90,12 @@ describe('the tail file beside an audit log', () => {
     writeLog(path, ['c']);
     writeFileSync(toTailPath(path), behind);
 
-    expect(verifyChainLines(linesOf(path), readWrittenTail(path))).toMatchObject({
+    expect(verifyChainLines(linesOf(path), readWrittenTail(path).tail)).toMatchObject({
       ok: true,
       records: 3,
     });
     expect(() => writeLog(path, ['d'])).not.toThrow();
-    expect(readWrittenTail(path)?.seq).toBe(4);
+    expect(readWrittenTail(path).tail?.seq).toBe(4);
   });
 
   it('says when there is no tail to compare with', async () => {
@@ -119,11 +120,73 @@ describe('two processes appending to one file log', () => {
     second.appendSync({ type: 'note', runId: 'run-2', data: { text: 'd' } });
     first.appendSync({ type: 'note', runId: 'run-1', data: { text: 'e' } });
 
-    const result = verifyChainLines(linesOf(path), readWrittenTail(path));
+    const result = verifyChainLines(linesOf(path), readWrittenTail(path).tail);
     expect(result).toMatchObject({ ok: true, records: 5 });
     const texts = linesOf(path)
       .filter(Boolean)
       .map((l) => (JSON.parse(l) as { data: { text: string } }).data.text);
     expect(texts).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('the file audit log under stress', () => {
+  it('keeps one chain when four processes append at the same moment', async () => {
+    const path = newLogPath();
+    const script = join(mkdtempSync(join(tmpdir(), 'fb-writer-')), 'writer.ts');
+    const module = join(process.cwd(), 'src/audit/index.ts');
+    writeFileSync(
+      script,
+      [
+        `import { FileAuditLog } from ${JSON.stringify(module)};`,
+        `const log = new FileAuditLog({ path: process.argv[2], clock: { now: () => Date.now(), setTimer: () => () => undefined }, simulated: true });`,
+        `for (let i = 0; i < 150; i++) log.appendSync({ type: 'note', runId: process.argv[3], data: { i } });`,
+      ].join('\n'),
+    );
+    const writers = ['w1', 'w2', 'w3', 'w4'].map(
+      (name) =>
+        new Promise<number>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', script, path, name], {
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
+          child.on('error', reject);
+          child.on('exit', (code) => resolve(code ?? -1));
+        }),
+    );
+
+    expect(await Promise.all(writers)).toEqual([0, 0, 0, 0]);
+    const result = verifyChainLines(linesOf(path), readWrittenTail(path).tail);
+    expect(result).toMatchObject({ ok: true, records: 600 });
+    const perWriter = new Map<string, number>();
+    for (const line of linesOf(path).filter(Boolean)) {
+      const { runId } = JSON.parse(line) as { runId: string };
+      perWriter.set(runId, (perWriter.get(runId) ?? 0) + 1);
+    }
+    expect([...perWriter.values()]).toEqual([150, 150, 150, 150]);
+  }, 60_000);
+
+  it('ignores an unusable tail file (left by a crash), says so, and writes it again', async () => {
+    const path = newLogPath();
+    writeLog(path, ['a', 'b']);
+    writeFileSync(toTailPath(path), '');
+
+    const cli = await verifyWithCli(path);
+    writeLog(path, ['c']);
+
+    expect(cli.code).toBe(0);
+    expect(cli.err).toContain('is not an audit tail');
+    expect(readWrittenTail(path).tail?.seq).toBe(3);
+  });
+
+  it('puts a record after a last line that lost its newline on a line of its own', () => {
+    const path = newLogPath();
+    writeLog(path, ['a', 'b']);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/\n$/, ''));
+
+    writeLog(path, ['c']);
+
+    expect(verifyChainLines(linesOf(path), readWrittenTail(path).tail)).toMatchObject({
+      ok: true,
+      records: 3,
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readWrittenTail, toTailPath, verifyChainLines } from '../../audit/index.js';
-import type { WrittenTail } from '../../audit/index.js';
+import type { TailReading } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
 import type { CliIo } from '../cli-io.js';
 import { verifyRedisAuditChain } from './audit-export-command.js';
@@ -20,20 +20,23 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
       if (given === undefined && config.redisUrl) return verifyRedisAuditChain(config, io);
       const file = given ?? config.auditLogPath;
       let text: string;
-      let tail: WrittenTail | undefined;
+      let tailReading: TailReading;
       try {
+        // The tail first: writers append to the log, then replace the tail.
+        tailReading = readWrittenTail(file);
         text = readFileSync(file, 'utf8');
-        tail = readWrittenTail(file);
       } catch (error) {
         io.err(`${file}: cannot read audit log: ${(error as Error).message}`);
         io.exitCode(2);
         return;
       }
+      const { tail, unreadable } = tailReading;
+      if (unreadable !== undefined) io.err(`warning: ${unreadable}`);
       const result = verifyChainLines(text.split('\n'), tail);
       if (result.ok) {
         const tailNote = tail
           ? `; ${toTailPath(file)} agrees`
-          : `; no ${toTailPath(file)} beside it, so records cut from the end would not show`;
+          : `; no usable ${toTailPath(file)} beside it, so records cut from the end would not show`;
         io.out(
           `${file}: OK, ${result.records} records, chain intact (last hash ${result.lastHash.slice(0, 16)}…)${tailNote}`,
         );
