@@ -1,7 +1,12 @@
 import type { ActionRegistry } from '../actions/index.js';
 import { resolveRunLock } from '../engine/index.js';
 import type { RunDriver, RunState } from '../engine/index.js';
-import { createUndoRequest, findReversedSteps, findUndoInFlight } from '../plan/index.js';
+import {
+  createUndoRequest,
+  findReversedSteps,
+  findUndoInFlight,
+  requireRunbookOf,
+} from '../plan/index.js';
 import type { UndoRequest } from '../plan/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
 import { ChatOpsError } from './errors.js';
@@ -67,13 +72,13 @@ export async function prepareUndo(
   const run = await findRunToUndo(command.runId, options);
   const runs = await options.driver.listRuns();
   checkNoUndoInFlight(run, runs, options);
-  const runbook = run.inlineRunbook ?? options.catalog.find(run.runbookId);
+  const runbook = requireRunbookOf(run, options.catalog);
   const undo = createUndoRequest(run, options.actions, {
     stepId: command.stepId,
     requester: command.requester,
-    permissions: runbook?.permissions,
+    permissions: runbook.permissions,
     reversed: findReversedSteps(run.runId, runs),
-    lock: runbook && (await resolveRunLock(runbook, run)),
+    lock: await resolveRunLock(runbook, run),
   });
   return { run, undo };
 }

@@ -36,6 +36,28 @@ export interface UndoRequest {
   readonly reverses: readonly { readonly undoStepId: string; readonly stepId: string }[];
 }
 
+/**
+ * The runbook a run followed (its own, for an undo run), whose permissions the undo keeps.
+ * Refused when it is not loaded: an undo without them would let anyone ask and approve.
+ * @throws UndoError `UNDO_RUNBOOK_UNKNOWN`
+ */
+export function requireRunbookOf(
+  run: RunState,
+  catalog: {
+    find(name: string): RunbookDocument | undefined;
+    readonly refused?: readonly { firstError: string }[];
+  },
+): RunbookDocument {
+  const runbook = run.inlineRunbook ?? catalog.find(run.runbookId);
+  if (runbook !== undefined) return runbook;
+  const refused = (catalog.refused ?? []).map((r) => `; refused at load: ${r.firstError}`).join('');
+  throw new UndoError(
+    'UNDO_RUNBOOK_UNKNOWN',
+    `runbook ${run.runbookId} of run ${run.runId} is not loaded, so who may undo it is unknown; load it (FIREBREAK_RUNBOOKS) and try again${refused}`,
+    { runId: run.runId },
+  );
+}
+
 /** Undo step ids are this prefix and the id of the step they reverse. */
 const UNDO_STEP_PREFIX = 'undo-';
 

@@ -10,6 +10,7 @@ import { FirebreakError, type FirebreakErrorOptions } from '../shared/index.js';
  * - `UNDO_NO_RUN_HISTORY`: the run is not known to this process (in-process runs do not last).
  * - `UNDO_IN_FLIGHT`: another undo of the run has not finished.
  * - `UNDO_ALREADY_DONE`: a finished undo run already reversed the step (or every step).
+ * - `UNDO_RUNBOOK_UNKNOWN`: the run's runbook is not loaded, so its permissions are unknown.
  */
 export type UndoErrorCode =
   | 'UNDO_RUN_NOT_FINISHED'
@@ -19,7 +20,8 @@ export type UndoErrorCode =
   | 'UNDO_UNSAFE_VALUE'
   | 'UNDO_NO_RUN_HISTORY'
   | 'UNDO_IN_FLIGHT'
-  | 'UNDO_ALREADY_DONE';
+  | 'UNDO_ALREADY_DONE'
+  | 'UNDO_RUNBOOK_UNKNOWN';
 
 /** Why `firebreak undo` cannot build an undo run. */
 export class UndoError extends FirebreakError {

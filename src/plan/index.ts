@@ -10,6 +10,7 @@ export {
   createUndoRequest,
   findReversedSteps,
   findUndoInFlight,
+  requireRunbookOf,
   toUndoRunbookName,
 } from './create-undo-request.js';
 export type { CreateUndoRequestOptions, UndoRequest } from './create-undo-request.js';

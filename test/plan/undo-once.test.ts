@@ -6,7 +6,7 @@ import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
 import { resolveRunLock } from '../../src/engine/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { createActionRegistry } from '../../src/main.js';
-import { createUndoRequest, findReversedSteps } from '../../src/plan/index.js';
+import { createUndoRequest, findReversedSteps, requireRunbookOf } from '../../src/plan/index.js';
 import { InProcessDriver } from '../../src/queue/index.js';
 import { RunbookCatalog, parseRunbook } from '../../src/runbook/index.js';
 import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
@@ -172,5 +172,27 @@ describe('an undo reverses each change once', () => {
       ['stop', 'run-u1 (stopped while its undo step ran: check the resource)'],
     ]);
     expect(findReversedSteps('run-1', [stillGoing]).size).toBe(0);
+  });
+
+  it('refuses to undo a run whose runbook is not loaded, naming why it was refused', () => {
+    const run = { runId: 'run-7', runbookId: 'contain', steps: [] } as unknown as RunState;
+    const catalog = {
+      find: () => undefined,
+      refused: [
+        { firstError: 'runbooks/contain.yaml:9:15: unknown action "aws.ec2.isolateInstanc"' },
+      ],
+    };
+
+    expect(() => requireRunbookOf(run, catalog)).toThrow(
+      expect.objectContaining({
+        code: 'UNDO_RUNBOOK_UNKNOWN',
+        message: expect.stringContaining(
+          'runbook contain of run run-7 is not loaded, so who may undo it is unknown',
+        ),
+      }),
+    );
+    expect(() => requireRunbookOf(run, catalog)).toThrow(
+      /refused at load: runbooks\/contain\.yaml:9:15/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   createUndoRequest,
   findReversedSteps,
   findUndoInFlight,
+  requireRunbookOf,
   UndoError,
 } from '../../plan/index.js';
 import type { CliIo } from '../cli-io.js';
@@ -48,13 +49,13 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
             { runId },
           );
         }
-        const runbook = run.inlineRunbook ?? runtime.catalog.find(run.runbookId);
+        const runbook = requireRunbookOf(run, runtime.catalog);
         const undo = createUndoRequest(run, runtime.actions, {
           stepId: options.step,
           requester: options.as,
-          permissions: runbook?.permissions,
+          permissions: runbook.permissions,
           reversed: findReversedSteps(runId, runs),
-          lock: runbook && (await resolveRunLock(runbook, run)),
+          lock: await resolveRunLock(runbook, run),
         });
         // Undoing acts like running: the original runbook's run roles apply, as in Slack.
         await checkMayRun(runtime, undo.runbook, options.as, `undo ${runId}`);
