@@ -44,9 +44,20 @@ export function validateRunbookFiles(
   paths: readonly string[],
   options: ValidateRunbookOptions,
 ): RunbookValidation[] {
+  const { validations, texts } = validateEachFile(paths, options);
+  return markDuplicateNames(validations, texts);
+}
+
+function validateEachFile(paths: readonly string[], options: ValidateRunbookOptions) {
   const texts = new Map(findRunbookFiles(paths).map((file) => [file, readFileSync(file, 'utf8')]));
   const validations = [...texts].map(([file, text]) => validateRunbookText(file, text, options));
-  return markDuplicateNames(validations, texts);
+  return { validations, texts };
+}
+
+/** The line of a runbook's `name:` key (1 when there is none). */
+function nameLineOf(text: string): number {
+  const at = /^["']?name["']?\s*:/m.exec(text)?.index ?? 0;
+  return text.slice(0, at).split('\n').length;
 }
 
 /** A runbook name is its id: a second file with the same name is an error at its `name:`. */
@@ -63,12 +74,9 @@ function markDuplicateNames(
       firstFile.set(name, validation.file);
       return validation;
     }
-    const text = texts.get(validation.file) ?? '';
-    const at = /^["']?name["']?\s*:/m.exec(text)?.index ?? 0;
-    const line = text.slice(0, at).split('\n').length;
     const problem: RunbookProblem = {
       file: validation.file,
-      line,
+      line: nameLineOf(texts.get(validation.file) ?? ''),
       column: 1,
       severity: 'error',
       message: `runbook name "${name}" is already used by ${first}; names must be unique`,
@@ -98,13 +106,32 @@ export function loadValidatedCatalog(
     onRefused?: (file: string, errors: readonly RunbookProblem[]) => void;
   },
 ): RunbookCatalog {
-  const validations = validateRunbookFiles(paths, options);
   const errorsOf = (v: RunbookValidation) => v.problems.filter((p) => p.severity === 'error');
   const { onRefused } = options;
   if (onRefused === undefined) {
-    const errors = validations.flatMap(errorsOf);
+    const errors = validateRunbookFiles(paths, options).flatMap(errorsOf);
     if (errors.length > 0) throw new RunbookInvalidError(errors);
   }
+  // Names are compared among files without errors only: a broken draft beside a good file does
+  // not take it down, and two good files with one name are both refused (no silent pick).
+  const { validations: each, texts } = validateEachFile(paths, options);
+  const filesByName = new Map<string, string[]>();
+  for (const v of each) {
+    if (v.runbook === undefined || errorsOf(v).length > 0) continue;
+    filesByName.set(v.runbook.name, [...(filesByName.get(v.runbook.name) ?? []), v.file]);
+  }
+  const validations = each.map((v): RunbookValidation => {
+    const files = v.runbook && errorsOf(v).length === 0 ? filesByName.get(v.runbook.name) : [];
+    if (v.runbook === undefined || files === undefined || files.length < 2) return v;
+    const problem: RunbookProblem = {
+      file: v.file,
+      line: nameLineOf(texts.get(v.file) ?? ''),
+      column: 1,
+      severity: 'error',
+      message: `runbook name "${v.runbook.name}" is used by ${files.join(' and ')}; none of them is served until one is renamed or removed`,
+    };
+    return { ...v, problems: [...v.problems, problem] };
+  });
   const refused: RefusedRunbookFile[] = [];
   const entries = validations.flatMap((validation) => {
     const errors = errorsOf(validation);

@@ -81,4 +81,26 @@ describe('createRuntime', () => {
       await runtime.close();
     }
   });
+
+  it('serves a good runbook beside a broken draft of the same name, and neither of two good ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-runtime-'));
+    const good = (name: string, text: string) =>
+      `name: ${name}\ntitle: T\nseverity: low\nphases:\n  detect:\n    - { id: a, action: note, with: { text: ${text} } }\n`;
+    writeFileSync(join(dir, 'aaa-draft.yaml'), good('contain', 'draft').replace('note', 'nope'));
+    writeFileSync(join(dir, 'contain.yaml'), good('contain', 'production'));
+    writeFileSync(join(dir, 'twin-a.yaml'), good('twin', 'a'));
+    writeFileSync(join(dir, 'twin-b.yaml'), good('twin', 'b'));
+    const config = loadConfig({ FIREBREAK_RUNBOOKS: dir, FIREBREAK_DATA_DIR: dir });
+
+    const runtime = await createRuntime(config, { logger: createSilentLogger() });
+    try {
+      expect(runtime.catalog.list().map((r) => r.name)).toEqual(['contain']);
+      expect(runtime.catalog.get('contain').phases.detect[0]?.with).toEqual({ text: 'production' });
+      expect(() => runtime.catalog.get('twin')).toThrow(
+        /runbook name "twin" is used by .*twin-a\.yaml and .*twin-b\.yaml; none of them is served/,
+      );
+    } finally {
+      await runtime.close();
+    }
+  });
 });
