@@ -49,19 +49,33 @@ describe('firebreak run, in-process', () => {
     expect(audit).not.toContain('"type":"run.started"');
   });
 
-  it('says the run still waits when --approve-as names its own requester', async () => {
-    const cli = captureIo();
+  it('refuses --approve-as naming the requester or a non-approver before any step acts', async () => {
+    const self = captureIo();
+    const other = captureIo();
+
     await main(
       [
         ...['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0'],
         ...['--as', 'alice', '--approve-as', 'alice'],
       ],
-      cli.io,
+      self.io,
+    );
+    await main(
+      [
+        ...['run', 'ec2-compromised-instance', 'instanceId=i-0123456789abcdef0'],
+        ...['--as', 'alice', '--approve-as', 'bob'],
+      ],
+      other.io,
     );
 
-    expect(cli.code()).toBe(1);
-    expect(cli.err.join('\n')).toContain('approval refused');
-    expect(cli.out.join('\n')).toContain('still waits for approval of step isolate');
+    expect([self.code(), other.code()]).toEqual([1, 1]);
+    expect(self.err).toEqual([
+      'error: --approve-as alice is also the requester; nobody approves their own run',
+    ]);
+    expect(other.err).toEqual([
+      'error: --approve-as bob holds none of the roles that approve ec2-compromised-instance (ir-lead) in config/roles.yaml',
+    ]);
+    expect([...self.out, ...other.out]).toEqual([]);
   });
 
   it('runs for a responder and stops at the approval', async () => {

@@ -85,6 +85,30 @@ export async function checkMayRun(
   );
 }
 
+/** Refuses an `--approve-as` user who could approve none of the runbook's approvals. */
+function checkApprover(
+  runtime: Runtime,
+  runbook: RunbookDocument,
+  approver: string,
+  requester: string,
+) {
+  if (approver === requester) {
+    throw new FirebreakError(
+      'CLI_OPTION_INVALID',
+      `--approve-as ${approver} is also the requester; nobody approves their own run`,
+    );
+  }
+  const steps = Object.values(runbook.phases).flat();
+  const asked = steps.flatMap((step) => step.approval?.roles ?? []);
+  const roles = new Set([...asked, ...(runbook.permissions?.approve ?? [])]);
+  if (roles.size === 0) return;
+  if (runtime.roles.rolesOf(approver).some((role) => roles.has(role))) return;
+  throw new FirebreakError(
+    'CLI_OPTION_INVALID',
+    `--approve-as ${approver} holds none of the roles that approve ${runbook.name} (${[...roles].join(', ')}) in ${runtime.config.rolesFile}`,
+  );
+}
+
 /**
  * `firebreak run RUNBOOK key=value... [--wait]`: with REDIS_URL the run is queued for workers
  * and its id printed; otherwise it runs in this process.
@@ -110,15 +134,9 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
       }
       try {
         await checkMayRun(runtime, runtime.catalog.get(runbookId), options.as);
-        // A mistyped approver is caught before any step acts, not at the approval.
-        if (
-          options.approveAs !== undefined &&
-          runtime.roles.rolesOf(options.approveAs).length === 0
-        ) {
-          throw new FirebreakError(
-            'CLI_OPTION_INVALID',
-            `--approve-as ${options.approveAs}: no such user in ${config.rolesFile}; name someone who holds an approver role there`,
-          );
+        // A mistyped or wrong approver is caught before any step acts, not at the approval.
+        if (options.approveAs !== undefined) {
+          checkApprover(runtime, runtime.catalog.get(runbookId), options.approveAs, options.as);
         }
       } catch (error) {
         await runtime.close();
