@@ -53,16 +53,25 @@ export async function checkRedisReachable(
 }
 
 /**
- * Logs a connection's errors (ioredis emits one per reconnect attempt) at most once per
- * `everyMs` for the same message, instead of ioredis's "Unhandled error event" on stderr.
+ * A warning logger that says the same error at most once per `everyMs`: a connection down for
+ * a minute retries many times a second, and one line per retry buries everything else.
  */
-export function logRedisErrors(redis: Redis, logger: Logger, everyMs = 10_000): void {
-  let last = { message: '', atMs: 0 };
-  redis.on('error', (error: unknown) => {
-    const message = describeError(error);
+export function createThrottledWarning(
+  logger: Logger,
+  message: string,
+  everyMs = 10_000,
+): (error: unknown) => void {
+  let last = { error: '', atMs: 0 };
+  return (error) => {
+    const text = describeError(error);
     const nowMs = Date.now();
-    if (message === last.message && nowMs - last.atMs < everyMs) return;
-    last = { message, atMs: nowMs };
-    logger.warn('Redis connection error; retrying', { error: message });
-  });
+    if (text === last.error && nowMs - last.atMs < everyMs) return;
+    last = { error: text, atMs: nowMs };
+    logger.warn(message, { error: text });
+  };
+}
+
+/** Logs a connection's errors (one per reconnect attempt) through a throttled warning. */
+export function logRedisErrors(redis: Redis, logger: Logger, everyMs = 10_000): void {
+  redis.on('error', createThrottledWarning(logger, 'Redis connection error; retrying', everyMs));
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
 import { EARLY_STEP_JOB_DELAY_MS, STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
 import type { StepJobData, TimerJobData } from './step-jobs.js';
+import { createThrottledWarning } from './check-redis.js';
 
 /** Default steps one worker process runs at once. */
 export const DEFAULT_WORKER_CONCURRENCY = 20;
@@ -86,9 +87,7 @@ export class StepWorker {
       maxStalledCount: this.config.maxStalledCount,
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-    this.worker.on('error', (error) =>
-      this.logger.warn('worker error', { error: describeError(error) }),
-    );
+    this.worker.on('error', createThrottledWarning(this.logger, 'worker error'));
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
     void this.sweep();

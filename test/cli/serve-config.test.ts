@@ -29,8 +29,20 @@ describe('firebreak serve, Slack settings', () => {
 
     expect(cli.code()).toBe(1);
     expect(cli.err).toEqual([
-      'error: SLACK_BOT_TOKEN must be a bot token (xoxb-…), got one starting "xapp-"; the app-level xapp- token goes in SLACK_APP_TOKEN',
+      'error: SLACK_BOT_TOKEN must be a bot token (xoxb-…), got a xapp- token; the app-level xapp- token goes in SLACK_APP_TOKEN',
     ]);
     expect(cli.out).toEqual([]);
+  });
+
+  it('never shows any of a secret pasted in the wrong place', async () => {
+    process.env['SLACK_BOT_TOKEN'] = 'sEcReT-signing-value';
+    process.env['SLACK_SIGNING_SECRET'] = 'secret';
+    const cli = captureIo();
+
+    await main(['serve', '--host', '127.0.0.1', '--port', '0'], cli.io);
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err.join('\n')).toContain('got a value that is not a Slack token');
+    expect(cli.err.join('\n')).not.toMatch(/sEcR/);
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { checkRedisReachable, toSafeRedisUrl } from '../../src/queue/index.js';
+import { createThrottledWarning } from '../../src/queue/check-redis.js';
 
 /** A loopback port nothing listens on: bound, read, closed. */
 async function closedPort(): Promise<number> {
@@ -45,5 +46,23 @@ describe('checkRedisReachable', () => {
   it('hides the password of a URL in messages', () => {
     expect(toSafeRedisUrl('redis://user:pw@h:1/0')).toBe('redis://user:***@h:1/0');
     expect(toSafeRedisUrl('redis://h:1')).toBe('redis://h:1');
+  });
+});
+
+describe('createThrottledWarning', () => {
+  it('says the same error once per period, and a new one at once', () => {
+    const said: string[] = [];
+    const logger = {
+      warn: (msg: string, fields?: { error?: string }) => said.push(`${msg}: ${fields?.error}`),
+    };
+    const warn = createThrottledWarning(logger as never, 'worker error', 60_000);
+
+    for (let i = 0; i < 50; i++) warn(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    warn(new Error('NOAUTH Authentication required'));
+
+    expect(said).toEqual([
+      'worker error: connect ECONNREFUSED 127.0.0.1:6379',
+      'worker error: NOAUTH Authentication required',
+    ]);
   });
 });

@@ -70,19 +70,25 @@ function describeSlackMode(config: Config): string {
   return `disabled${other} (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)`;
 }
 
+/** What kind of Slack token a value looks like, without showing any of a secret. */
+function tokenKind(value: string): string {
+  const prefix = /^x(oxb|oxp|oxa|oxe|app)-/.exec(value)?.[0];
+  return prefix === undefined ? 'a value that is not a Slack token' : `a ${prefix} token`;
+}
+
 /** Tokens pasted into each other's variables: Slack's prefixes tell them apart. */
 function checkSlackTokens(config: Config): void {
   const { botToken, appToken } = config.slack;
   if (botToken && !botToken.startsWith('xoxb-')) {
     throw new FirebreakError(
       'CONFIG_INVALID',
-      `SLACK_BOT_TOKEN must be a bot token (xoxb-…), got one starting "${botToken.slice(0, 5)}"; the app-level xapp- token goes in SLACK_APP_TOKEN`,
+      `SLACK_BOT_TOKEN must be a bot token (xoxb-…), got ${tokenKind(botToken)}; the app-level xapp- token goes in SLACK_APP_TOKEN`,
     );
   }
   if (appToken && !appToken.startsWith('xapp-')) {
     throw new FirebreakError(
       'CONFIG_INVALID',
-      `SLACK_APP_TOKEN must be an app-level token (xapp-…), got one starting "${appToken.slice(0, 5)}"`,
+      `SLACK_APP_TOKEN must be an app-level token (xapp-…), got ${tokenKind(appToken)}`,
     );
   }
 }
