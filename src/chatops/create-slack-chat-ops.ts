@@ -404,7 +404,6 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
   };
 }
 
-/** Checks the bot token once at start, so one Slack refuses fails `serve` with a clear message. */
 /** First and longest wait before Socket Mode tries Slack again, in milliseconds. */
 const SOCKET_RETRY_FIRST_MS = 5_000;
 const SOCKET_RETRY_MAX_MS = 300_000;
@@ -457,6 +456,7 @@ function createSocketModeConnector(app: App, logger: Logger) {
   };
 }
 
+/** Checks the bot token once at start, so one Slack refuses fails `serve` with a clear message. */
 async function verifyToken(
   authorize: () => Promise<AuthorizeResult>,
   logger: Logger,
