@@ -4,6 +4,7 @@ import type { AwsClients } from '../aws/index.js';
 import {
   applyEvent,
   createRunState,
+  isFinished,
   runStep,
   startRun,
   toAbortEvent,
@@ -21,7 +22,7 @@ import type {
   Transition,
 } from '../engine/index.js';
 import type { RunbookCatalog } from '../runbook/index.js';
-import { FirebreakError, createRunId } from '../shared/index.js';
+import { FirebreakError, createRunId, describeError } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 
 /** Options for {@link InProcessDriver}. */
@@ -152,6 +153,34 @@ export class InProcessDriver implements RunDriver {
     return state;
   }
 
+  /**
+   * Ends a run whose step or event could not be carried out or recorded (the audit log
+   * refused a write, say), so that it shows as failed with the reason instead of running
+   * forever. Recorded in the audit log when the log takes it.
+   */
+  private async stop(runId: string, error: unknown): Promise<void> {
+    const reason = describeError(error);
+    this.options.logger.error('run stopped: a step or event could not be carried out or recorded', {
+      runId,
+      error: reason,
+    });
+    const state = this.runs.get(runId);
+    if (state === undefined || isFinished(state)) return;
+    const atMs = this.options.clock.now();
+    const failure = { code: 'RUN_INTERNAL_ERROR', message: reason };
+    const failed: RunState = {
+      ...state,
+      status: 'failed',
+      failure,
+      finishedAtMs: atMs,
+      version: state.version + 1,
+    };
+    this.runs.set(runId, failed);
+    for (const listener of this.listeners) listener(failed);
+    const data = { status: 'failed', failure, durationMs: atMs - state.startedAtMs };
+    await this.options.audit.append({ type: 'run.finished', runId, data }).catch(() => undefined);
+  }
+
   private execute(state: RunState, command: EngineCommand): void {
     const runId = state.runId;
     const log = this.options.logger.child({ runId, runbookId: state.runbookId });
@@ -163,7 +192,7 @@ export class InProcessDriver implements RunDriver {
         const result = runStep(state, runbook, command, deps).then((event) =>
           this.feed(runId, event),
         );
-        this.track(result);
+        this.track(result.catch((error: unknown) => this.stop(runId, error)));
         return;
       }
       case 'schedule_deadline':
@@ -173,7 +202,7 @@ export class InProcessDriver implements RunDriver {
             stepId: command.stepId,
             atMs: this.options.clock.now(),
           };
-          this.track(this.feed(runId, event));
+          this.track(this.feed(runId, event).catch((error: unknown) => this.stop(runId, error)));
         });
         return;
       case 'schedule_retry':
@@ -183,7 +212,7 @@ export class InProcessDriver implements RunDriver {
             stepId: command.stepId,
             atMs: this.options.clock.now(),
           };
-          this.track(this.feed(runId, event));
+          this.track(this.feed(runId, event).catch((error: unknown) => this.stop(runId, error)));
         });
         return;
       case 'request_approval':
