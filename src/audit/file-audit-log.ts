@@ -12,13 +12,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { FirebreakError } from '../shared/index.js';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
 import { GENESIS_HASH, sealRecord } from './hash-chain.js';
 import { AuditChainBrokenError } from './errors.js';
 import { verifyChainLines } from './verify-chain.js';
-import type { WrittenTail } from './verify-chain.js';
+import type { ChainVerification, WrittenTail } from './verify-chain.js';
 
 /** Options for {@link FileAuditLog}. */
 export interface FileAuditLogOptions {
@@ -94,6 +95,54 @@ function lockLog(logPath: string): () => void {
   }
 }
 
+/** Bytes read at a time when a whole log is checked. */
+const VERIFY_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** What checking a whole log file found, with what an appender needs to continue it. */
+export type LogFileVerification = ChainVerification & {
+  readonly bytes: number;
+  readonly endsWithNewline: boolean;
+};
+
+/**
+ * Checks a log file as {@link verifyChainLines} checks lines, reading it in pieces so that a
+ * log of any size can be checked (one string holds at most about 512 MB).
+ */
+export function verifyLogFile(
+  path: string,
+  tail: WrittenTail | undefined,
+  chunkBytes = VERIFY_CHUNK_BYTES,
+): LogFileVerification {
+  const fd = openSync(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(chunkBytes);
+    let after: WrittenTail = { seq: 0, hash: GENESIS_HASH };
+    let carry = '';
+    let linesBefore = 0;
+    let bytes = 0;
+    let lastByte = '\n';
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, bytes);
+      const done = n === 0;
+      bytes += n;
+      if (n > 0) lastByte = String.fromCharCode(buffer[n - 1] as number);
+      const text = carry + (done ? decoder.end() : decoder.write(buffer.subarray(0, n)));
+      const lines = text.split('\n');
+      carry = done ? '' : (lines.pop() as string);
+      const result = verifyChainLines(lines, tail, after, done);
+      if (!result.ok) {
+        return { ...result, badLine: result.badLine + linesBefore, bytes, endsWithNewline: true };
+      }
+      if (done) return { ...result, bytes, endsWithNewline: bytes === 0 || lastByte === '\n' };
+      after = { seq: result.records, hash: result.lastHash };
+      linesBefore += lines.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads a file from `offset` to its end. */
 function readFrom(path: string, offset: number): string {
   const fd = openSync(path, 'r');
@@ -136,14 +185,13 @@ export class FileAuditLog implements AuditSink {
   /** Reads and checks the whole file (the tail first: it is written after the log). */
   private resume(): void {
     const { tail } = readWrittenTail(this.options.path);
-    const text = readFileSync(this.options.path, 'utf8');
-    const result = verifyChainLines(text.split('\n'), tail);
+    const result = verifyLogFile(this.options.path, tail);
     if (!result.ok)
       throw new AuditChainBrokenError(this.options.path, result.badLine, result.reason);
     this.seq = result.records;
     this.prevHash = result.lastHash;
-    this.bytes = Buffer.byteLength(text);
-    this.endsWithNewline = text === '' || text.endsWith('\n');
+    this.bytes = result.bytes;
+    this.endsWithNewline = result.endsWithNewline;
   }
 
   /** Reads and checks only what other processes appended since this one last looked. */

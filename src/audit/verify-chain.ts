@@ -23,6 +23,8 @@ export function verifyChainLines(
   tail?: WrittenTail,
   /** Where `lines` start: after this record (default: the start of the chain). */
   after: WrittenTail = { seq: 0, hash: GENESIS_HASH },
+  /** False for a piece of a longer log: the tail may name a record further on. */
+  last = true,
 ): ChainVerification {
   let prevHash = after.hash;
   let expectedSeq = after.seq + 1;
@@ -62,14 +64,22 @@ export function verifyChainLines(
     expectedSeq++;
     count++;
   }
-  if (tail !== undefined && tail.seq > count) {
+  if (last && tail !== undefined && tail.seq > count) {
     return {
       ok: false,
       records: count,
       // Where the first missing record would be: the line after the last one there is.
-      badLine: count + 1,
+      badLine: lastFilledLine(lines) + 1,
       reason: `the log ends at record ${count} but its tail file says record ${tail.seq} was written (records removed from the end)`,
     };
   }
   return { ok: true, records: count, lastHash: prevHash };
+}
+
+/** The 1-based number of the last line with text (0 when there is none). */
+function lastFilledLine(lines: readonly string[]): number {
+  for (let index = lines.length - 1; index >= 0; index--) {
+    if ((lines[index] as string).trim() !== '') return index + 1;
+  }
+  return 0;
 }

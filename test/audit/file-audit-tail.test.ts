@@ -9,6 +9,7 @@ import {
   readWrittenTail,
   toTailPath,
   verifyChainLines,
+  verifyLogFile,
 } from '../../src/audit/index.js';
 import { main } from '../../src/cli/index.js';
 import type { CliIo } from '../../src/cli/index.js';
@@ -188,5 +189,29 @@ describe('the file audit log under stress', () => {
       ok: true,
       records: 3,
     });
+  });
+});
+
+describe('verifyLogFile', () => {
+  const notes = Array.from({ length: 50 }, (_, i) => `note ${i} ${'é'.repeat(i % 7)}`);
+
+  it('checks a log piece by piece as it checks it whole, naming the same lines', () => {
+    const path = newLogPath();
+    writeLog(path, notes);
+    const { tail } = readWrittenTail(path);
+    const edited = newLogPath();
+    writeFileSync(edited, readFileSync(path, 'utf8').replace('note 37', 'note 73'));
+    const cut = newLogPath();
+    writeFileSync(cut, `${linesOf(path).slice(0, 45).join('\n')}\n`);
+
+    for (const chunkBytes of [97, 1000, 1 << 20]) {
+      expect(verifyLogFile(path, tail, chunkBytes)).toMatchObject({ ok: true, records: 50 });
+      expect(verifyLogFile(edited, tail, chunkBytes)).toMatchObject({ ok: false, badLine: 38 });
+      expect(verifyLogFile(cut, tail, chunkBytes)).toMatchObject({
+        ok: false,
+        badLine: 46,
+        reason: expect.stringContaining('records removed from the end'),
+      });
+    }
   });
 });

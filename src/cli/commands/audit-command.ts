@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readWrittenTail, toTailPath, verifyChainLines } from '../../audit/index.js';
-import type { TailReading } from '../../audit/index.js';
+import { readWrittenTail, toTailPath, verifyLogFile } from '../../audit/index.js';
+import type { LogFileVerification } from '../../audit/index.js';
 import type { Config } from '../../config/index.js';
 import type { CliIo } from '../cli-io.js';
 import { verifyRedisAuditChain } from './audit-export-command.js';
@@ -19,20 +18,17 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
     .action(async (given: string | undefined) => {
       if (given === undefined && config.redisUrl) return verifyRedisAuditChain(config, io);
       const file = given ?? config.auditLogPath;
-      let text: string;
-      let tailReading: TailReading;
+      // The tail first: writers append to the log, then replace the tail.
+      const { tail, unreadable } = readWrittenTail(file);
+      let result: LogFileVerification;
       try {
-        // The tail first: writers append to the log, then replace the tail.
-        tailReading = readWrittenTail(file);
-        text = readFileSync(file, 'utf8');
+        result = verifyLogFile(file, tail);
       } catch (error) {
         io.err(`${file}: cannot read audit log: ${(error as Error).message}`);
         io.exitCode(2);
         return;
       }
-      const { tail, unreadable } = tailReading;
       if (unreadable !== undefined) io.err(`warning: ${unreadable}`);
-      const result = verifyChainLines(text.split('\n'), tail);
       if (result.ok) {
         const tailNote = tail
           ? `; ${toTailPath(file)} agrees`
