@@ -104,23 +104,32 @@ export type LogFileVerification = ChainVerification & {
   readonly endsWithNewline: boolean;
 };
 
+/** Where to start checking a log file, and how much to read at a time. */
+export interface VerifyLogFileOptions {
+  /** Byte offset of the first line to check (default 0), the record before it as `after`. */
+  readonly fromByte?: number;
+  readonly after?: WrittenTail;
+  readonly chunkBytes?: number;
+}
+
 /**
  * Checks a log file as {@link verifyChainLines} checks lines, reading it in pieces so that a
- * log of any size can be checked (one string holds at most about 512 MB).
+ * log of any size can be checked (one string holds at most about 512 MB). From `fromByte`,
+ * it checks only what follows a part already checked (line numbers then count from there).
  */
 export function verifyLogFile(
   path: string,
   tail: WrittenTail | undefined,
-  chunkBytes = VERIFY_CHUNK_BYTES,
+  options: VerifyLogFileOptions = {},
 ): LogFileVerification {
   const fd = openSync(path, 'r');
   try {
     const decoder = new StringDecoder('utf8');
-    const buffer = Buffer.alloc(chunkBytes);
-    let after: WrittenTail = { seq: 0, hash: GENESIS_HASH };
+    const buffer = Buffer.alloc(options.chunkBytes ?? VERIFY_CHUNK_BYTES);
+    let after: WrittenTail = options.after ?? { seq: 0, hash: GENESIS_HASH };
     let carry = '';
     let linesBefore = 0;
-    let bytes = 0;
+    let bytes = options.fromByte ?? 0;
     let lastByte = '\n';
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, bytes);
@@ -138,24 +147,6 @@ export function verifyLogFile(
       after = { seq: result.records, hash: result.lastHash };
       linesBefore += lines.length;
     }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads a file from `offset` to its end. */
-function readFrom(path: string, offset: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const size = statSync(path).size;
-    const buffer = Buffer.alloc(Math.max(0, size - offset));
-    let read = 0;
-    while (read < buffer.length) {
-      const n = readSync(fd, buffer, read, buffer.length - read, offset + read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -199,14 +190,13 @@ export class FileAuditLog implements AuditSink {
     const size = statSync(this.options.path, { throwIfNoEntry: false })?.size ?? 0;
     if (size === this.bytes) return;
     if (size < this.bytes) return this.resume(); // shorter: resume names the damage
-    const text = readFrom(this.options.path, this.bytes);
     const after = { seq: this.seq, hash: this.prevHash };
-    const result = verifyChainLines(text.split('\n'), undefined, after);
+    const result = verifyLogFile(this.options.path, undefined, { fromByte: this.bytes, after });
     if (!result.ok) return this.resume(); // resume names the line
     this.seq = result.records;
     this.prevHash = result.lastHash;
-    this.bytes += Buffer.byteLength(text);
-    this.endsWithNewline = text.endsWith('\n');
+    this.bytes = result.bytes;
+    this.endsWithNewline = result.endsWithNewline;
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {

@@ -205,9 +205,9 @@ describe('verifyLogFile', () => {
     writeFileSync(cut, `${linesOf(path).slice(0, 45).join('\n')}\n`);
 
     for (const chunkBytes of [97, 1000, 1 << 20]) {
-      expect(verifyLogFile(path, tail, chunkBytes)).toMatchObject({ ok: true, records: 50 });
-      expect(verifyLogFile(edited, tail, chunkBytes)).toMatchObject({ ok: false, badLine: 38 });
-      expect(verifyLogFile(cut, tail, chunkBytes)).toMatchObject({
+      expect(verifyLogFile(path, tail, { chunkBytes })).toMatchObject({ ok: true, records: 50 });
+      expect(verifyLogFile(edited, tail, { chunkBytes })).toMatchObject({ ok: false, badLine: 38 });
+      expect(verifyLogFile(cut, tail, { chunkBytes })).toMatchObject({
         ok: false,
         badLine: 46,
         reason: expect.stringContaining('records removed from the end'),
