@@ -1,6 +1,6 @@
 import { formatChange } from '../actions/index.js';
-import type { PlannedChange } from '../actions/index.js';
 import { FirebreakError } from '../shared/index.js';
+import { readPreviewPlan } from '../engine/index.js';
 import type { RunState } from '../engine/index.js';
 
 /** One line per step: phase, id, action, status and the error when it failed. */
@@ -23,7 +23,12 @@ export function formatRun(run: RunState): string {
     // What a `note` step wrote (facts to restore from, guidance) is part of the run's story.
     const text = (step.outputs as { text?: unknown } | undefined)?.text;
     if (step.action === 'note' && typeof text === 'string') {
-      lines.push(...text.trimEnd().split('\n').map((line) => `      ${line}`));
+      lines.push(
+        ...text
+          .trimEnd()
+          .split('\n')
+          .map((line) => `      ${line}`),
+      );
     }
   }
   if (run.failure) lines.push(`  ${run.failure.code}: ${run.failure.message}`);
@@ -32,21 +37,13 @@ export function formatRun(run: RunState): string {
 
 /** What an approver is asked to allow: the plan's changes and hash, or why there is none. */
 function toPlanLines(preview: unknown): string[] {
-  const { plan, planError } = (preview ?? {}) as {
-    plan?: { changes?: unknown; hash?: unknown };
-    planError?: unknown;
-  };
+  const planError = (preview as { planError?: unknown } | null)?.planError;
   if (typeof planError === 'string') return [`      no plan: ${planError}`];
-  if (!Array.isArray(plan?.changes)) return [];
-  const changes = plan.changes.filter(
-    (c): c is PlannedChange =>
-      typeof (c as Partial<PlannedChange>).resource === 'string' &&
-      typeof (c as Partial<PlannedChange>).before === 'string' &&
-      typeof (c as Partial<PlannedChange>).after === 'string',
-  );
-  const hash = typeof plan.hash === 'string' ? ` (plan ${plan.hash})` : '';
-  if (changes.length === 0) return [`      will change nothing: already done${hash}`];
-  return [`      will change${hash}:`, ...changes.map((c) => `        ${formatChange(c)}`)];
+  const plan = readPreviewPlan(preview);
+  if (plan === undefined) return [];
+  const hash = ` (plan ${plan.hash})`;
+  if (plan.changes.length === 0) return [`      will change nothing: already done${hash}`];
+  return [`      will change${hash}:`, ...plan.changes.map((c) => `        ${formatChange(c)}`)];
 }
 
 /** Parses `key=value` arguments into run inputs. */

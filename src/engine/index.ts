@@ -4,6 +4,7 @@ export { createRunState } from './create-run.js';
 export type { RunRequest } from './create-run.js';
 export { runStep, scopeOf } from './step-runner.js';
 export { resolveRunLock } from './run-lock.js';
+export { readPreviewPlan } from './step-plan.js';
 export type { StepRunnerDeps } from './step-runner.js';
 export { classifyError, deniedIamAction } from './classify-error.js';
 export type { FailedAwsCall } from './classify-error.js';

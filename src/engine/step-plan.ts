@@ -1,5 +1,10 @@
 import { toHashedPlan } from '../actions/index.js';
-import type { AnyActionDefinition, HashedPlan, PlanContext } from '../actions/index.js';
+import type {
+  AnyActionDefinition,
+  HashedPlan,
+  PlanContext,
+  PlannedChange,
+} from '../actions/index.js';
 import type { AwsClients } from '../aws/index.js';
 import { describeError } from '../shared/index.js';
 import type { RunState, StepState } from './run-state.js';
@@ -13,6 +18,28 @@ export interface ApprovalPreview {
   readonly planError?: string;
   /** Set when an approved step asks again: the hash of the plan that was approved. */
   readonly approvedPlanHash?: string;
+}
+
+function isPlannedChange(value: unknown): value is PlannedChange {
+  const change = value as Partial<PlannedChange> | null;
+  return (
+    typeof change?.resource === 'string' &&
+    typeof change.before === 'string' &&
+    typeof change.after === 'string'
+  );
+}
+
+/**
+ * The plan an approval preview holds, read from a stored step (state that has been through
+ * JSON): undefined when it has none or it is not one.
+ */
+export function readPreviewPlan(preview: unknown): HashedPlan | undefined {
+  const { changes, hash } =
+    (preview as { plan?: { changes?: unknown; hash?: unknown } } | null)?.plan ?? {};
+  if (typeof hash !== 'string' || !Array.isArray(changes) || !changes.every(isPlannedChange)) {
+    return undefined;
+  }
+  return { changes, hash };
 }
 
 /** The clients of one step: its region (`with.region`, else the run's `region` input) and role. */

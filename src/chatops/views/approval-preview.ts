@@ -1,5 +1,6 @@
 import { formatChange } from '../../actions/index.js';
 import type { PlannedChange } from '../../actions/index.js';
+import { readPreviewPlan } from '../../engine/index.js';
 import { escapeSlackText, MAX_BLOCK_TEXT_CHARS, toCodeBlock, truncateText } from './slack-text.js';
 
 /** Hex digits of a plan hash that messages show; enough to tell two plans apart by eye. */
@@ -9,26 +10,8 @@ export const SHORT_HASH_HEX_CHARS = 12;
 interface PreviewFields {
   readonly action?: unknown;
   readonly input?: unknown;
-  readonly plan?: { readonly changes?: unknown; readonly hash?: unknown };
   readonly planError?: unknown;
   readonly approvedPlanHash?: unknown;
-}
-
-function isChange(value: unknown): value is PlannedChange {
-  const change = value as Partial<PlannedChange> | null;
-  return (
-    typeof change?.resource === 'string' &&
-    typeof change.before === 'string' &&
-    typeof change.after === 'string'
-  );
-}
-
-function readPlan(preview: PreviewFields): { changes: PlannedChange[]; hash: string } | undefined {
-  const { changes, hash } = preview.plan ?? {};
-  if (typeof hash !== 'string' || !Array.isArray(changes) || !changes.every(isChange)) {
-    return undefined;
-  }
-  return { changes, hash };
 }
 
 /** `sha256:0123456789ab` from a full `sha256:` hash; other text is returned as it is. */
@@ -52,7 +35,7 @@ function toChangeLines(changes: readonly PlannedChange[]): string {
  */
 export function toApprovalPreviewSections(preview: unknown): string[] {
   const fields = (preview ?? {}) as PreviewFields;
-  const plan = readPlan(fields);
+  const plan = readPreviewPlan(preview);
   if (plan === undefined) {
     const why =
       typeof fields.planError === 'string'
