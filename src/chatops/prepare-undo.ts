@@ -15,7 +15,7 @@ import { ChatOpsError } from './errors.js';
 export interface PrepareUndoOptions {
   readonly driver: Pick<RunDriver, 'durable' | 'getRun' | 'listRuns'>;
   /** Where the original runbook's permissions come from. */
-  readonly catalog: Pick<RunbookCatalog, 'find'>;
+  readonly catalog: Pick<RunbookCatalog, 'find' | 'refusedNote'>;
   readonly actions: ActionRegistry;
   /** Our slash command, e.g. `/ir`, for what to type instead. */
   readonly command: string;

@@ -1,7 +1,7 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { RunRequest, RunState, StepState } from '../engine/index.js';
 import { isFinished } from '../engine/index.js';
-import { runbookSchema, type RunbookDocument } from '../runbook/index.js';
+import { runbookSchema, type RunbookCatalog, type RunbookDocument } from '../runbook/index.js';
 import { UndoError } from './errors.js';
 
 /** Options for {@link createUndoRequest}. */
@@ -43,17 +43,14 @@ export interface UndoRequest {
  */
 export function requireRunbookOf(
   run: RunState,
-  catalog: {
-    find(name: string): RunbookDocument | undefined;
-    readonly refused?: readonly { firstError: string }[];
-  },
+  catalog: Pick<RunbookCatalog, 'find' | 'refusedNote'>,
 ): RunbookDocument {
   const runbook = run.inlineRunbook ?? catalog.find(run.runbookId);
   if (runbook !== undefined) return runbook;
-  const refused = (catalog.refused ?? []).map((r) => `; refused at load: ${r.firstError}`).join('');
   throw new UndoError(
     'UNDO_RUNBOOK_UNKNOWN',
-    `runbook ${run.runbookId} of run ${run.runId} is not loaded, so who may undo it is unknown; load it (FIREBREAK_RUNBOOKS) and try again${refused}`,
+    `runbook ${run.runbookId} of run ${run.runId} is not loaded, so who may undo it is unknown; ` +
+      `load it (FIREBREAK_RUNBOOKS) and try again${catalog.refusedNote()}`,
     { runId: run.runId },
   );
 }

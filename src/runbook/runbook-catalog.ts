@@ -83,11 +83,15 @@ export class RunbookCatalog {
     const runbook = this.find(name);
     if (!runbook) {
       const known = [...this.byName.keys()].sort().join(', ') || 'none';
-      const refused = this.refused.map((r) => `\n  refused at load: ${r.firstError}`).join('');
-      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)${refused}`;
+      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)${this.refusedNote()}`;
       throw new FirebreakError('RUNBOOK_UNKNOWN', message, { runbookId: name });
     }
     return runbook;
+  }
+
+  /** Lines naming the files left out and why, to add to a "not found" message ('' if none). */
+  refusedNote(): string {
+    return this.refused.map((r) => `\n  refused at load: ${r.firstError}`).join('');
   }
 
   list(): RunbookDocument[] {

@@ -176,12 +176,11 @@ describe('an undo reverses each change once', () => {
 
   it('refuses to undo a run whose runbook is not loaded, naming why it was refused', () => {
     const run = { runId: 'run-7', runbookId: 'contain', steps: [] } as unknown as RunState;
-    const catalog = {
-      find: () => undefined,
-      refused: [
-        { firstError: 'runbooks/contain.yaml:9:15: unknown action "aws.ec2.isolateInstanc"' },
-      ],
-    };
+    const firstError = 'runbooks/contain.yaml:9:15: unknown action "aws.ec2.isolateInstanc"';
+    const catalog = new RunbookCatalog(
+      [],
+      [{ file: 'runbooks/contain.yaml', firstError, errors: 1 }],
+    );
 
     expect(() => requireRunbookOf(run, catalog)).toThrow(
       expect.objectContaining({
