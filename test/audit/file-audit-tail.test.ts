@@ -12,7 +12,7 @@ import {
   verifyLogFile,
 } from '../../src/audit/index.js';
 import { main } from '../../src/cli/index.js';
-import type { CliIo } from '../../src/cli/index.js';
+import { captureIo } from '../cli/capture-io.js';
 import { VirtualClock } from '../../src/shared/index.js';
 
 function writeLog(path: string, notes: readonly string[]): FileAuditLog {
@@ -28,16 +28,9 @@ function newLogPath(): string {
 const linesOf = (path: string) => readFileSync(path, 'utf8').split('\n');
 
 async function verifyWithCli(path: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    exitCode: (c) => (code = Math.max(code, c)),
-  };
-  await main(['audit', 'verify', path], io);
-  return { out: out.join('\n'), err: err.join('\n'), code };
+  const cli = captureIo();
+  await main(['audit', 'verify', path], cli.io);
+  return { out: cli.out.join('\n'), err: cli.err.join('\n'), code: cli.code() };
 }
 
 describe('the tail file beside an audit log', () => {

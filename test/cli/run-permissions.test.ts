@@ -4,19 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
-import type { CliIo } from '../../src/cli/index.js';
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    exitCode: (c) => (code = Math.max(code, c)),
-  };
-  return { io, out, err, code: () => code };
-}
+import { captureIo } from './capture-io.js';
 
 describe('firebreak run, in-process', () => {
   const saved = { ...process.env };

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
-import type { CliIo } from '../../src/cli/index.js';
+import { captureIo } from './capture-io.js';
 import { toRunbookJsonSchema } from '../../src/runbook/index.js';
 
 async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  let exitCode = 0;
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    exitCode: (code) => {
-      exitCode = Math.max(exitCode, code);
-    },
-  };
-  await main(argv, io);
-  return { out: out.join('\n'), err: err.join('\n'), exitCode };
+  const cli = captureIo();
+  await main(argv, cli.io);
+  return { out: cli.out.join('\n'), err: cli.err.join('\n'), exitCode: cli.code() };
 }
 
 describe('firebreak validate', () => {
