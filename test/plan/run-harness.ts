@@ -6,6 +6,7 @@ import type { RunState } from '../../src/engine/index.js';
 import { createActionRegistry } from '../../src/main.js';
 import { InProcessDriver } from '../../src/queue/index.js';
 import { RunbookCatalog } from '../../src/runbook/index.js';
+import type { CatalogEntry } from '../../src/runbook/index.js';
 import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
 
 /** The instance of the shipped simulated account. */
@@ -16,6 +17,8 @@ export const START_MS = Date.parse('2025-03-01T12:00:00.000Z');
 
 /** Options for {@link createRunHarness}. */
 export interface RunHarnessOptions {
+  /** The runbooks to serve instead of the shipped ones. */
+  runbooks?: readonly CatalogEntry[];
   /** Seed of probabilistic faults; default 1. */
   randomSeed?: number;
 }
@@ -38,7 +41,9 @@ export function createRunHarness(options: RunHarnessOptions = {}) {
     simulatedAccount: account,
     simulatedRetry: { sleep: noSleep },
   });
-  const catalog = RunbookCatalog.load(['runbooks']);
+  const catalog = options.runbooks
+    ? new RunbookCatalog(options.runbooks)
+    : RunbookCatalog.load(['runbooks']);
   const actions = createActionRegistry();
   const audit = new MemoryAuditLog(clock);
   const driverOptions = {
@@ -53,31 +58,37 @@ export function createRunHarness(options: RunHarnessOptions = {}) {
   };
   const driver = new InProcessDriver(driverOptions);
 
-  /** Approves the step the run waits for, as an IR lead who did not ask for the run. */
-  async function approveWaiting(runId: string): Promise<RunState> {
+  /** Decides the approval the run waits for, as an IR lead (`by`) who did not ask for the run. */
+  async function decideWaiting(
+    runId: string,
+    decision: 'approve' | 'deny' = 'approve',
+    by = 'lead',
+  ): Promise<RunState> {
     await driver.idle();
     const run = await driver.getRun(runId);
     const waiting = run?.steps.find((s) => s.status === 'awaiting_approval');
     if (run === undefined || waiting === undefined)
       throw new Error(`run ${runId} waits for nothing`);
-    await driver.decide({
-      runId,
-      stepId: waiting.id,
-      by: 'lead',
-      roles: ['ir-lead'],
-      decision: 'approve',
-    });
+    const reason = decision === 'deny' ? { reason: 'not now' } : {};
+    await driver.decide({ runId, stepId: waiting.id, by, roles: ['ir-lead'], decision, ...reason });
     await driver.idle();
     return (await driver.getRun(runId)) as RunState;
   }
 
-  /** Approves every approval until the run finishes. */
-  async function approveUntilFinished(runId: string): Promise<RunState> {
+  /** Approves the step the run waits for, as an IR lead who did not ask for the run. */
+  const approveWaiting = (runId: string) => decideWaiting(runId);
+
+  /** Decides every approval (approves, unless told to deny) until the run finishes. */
+  async function approveUntilFinished(
+    runId: string,
+    decision: 'approve' | 'deny' = 'approve',
+    by = 'lead',
+  ): Promise<RunState> {
     for (let i = 0; i < 20; i++) {
       await driver.idle();
       const run = (await driver.getRun(runId)) as RunState;
       if (run.status !== 'awaiting_approval') return run;
-      await approveWaiting(runId);
+      await decideWaiting(runId, decision, by);
     }
     throw new Error(`run ${runId} keeps asking`);
   }

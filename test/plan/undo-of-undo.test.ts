@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/audit/index.js';
-import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
 import { prepareUndo } from '../../src/chatops/prepare-undo.js';
 import { abortRefusal } from '../../src/engine/index.js';
 import type { RunState } from '../../src/engine/index.js';
-import { createActionRegistry } from '../../src/main.js';
-import { InProcessDriver } from '../../src/queue/index.js';
-import { RunbookCatalog, parseRunbook } from '../../src/runbook/index.js';
-import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+import { parseRunbook } from '../../src/runbook/index.js';
+import { createRunHarness } from './run-harness.js';
 
 const STOP_RUNBOOK = `name: stop-host
 title: Stop a host
@@ -27,43 +21,9 @@ phases:
 
 describe('undo of an undo run', () => {
   it('keeps the original runbook permissions, so approvals and aborts stay with ir-lead', async () => {
-    const clock = new VirtualClock(Date.parse('2025-03-01T12:00:00.000Z'));
-    const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
-    const account = new SimulatedAccount(seed, { clock, randomSeed: 1 });
-    const noSleep = async () => undefined;
-    const aws = createAwsClients({
-      region: account.region,
-      simulatedAccount: account,
-      simulatedRetry: { sleep: noSleep },
-    });
-    const catalog = new RunbookCatalog([parseRunbook('stop-host.yaml', STOP_RUNBOOK)]);
-    const actions = createActionRegistry();
-    const driver = new InProcessDriver({
-      catalog,
-      actions,
-      aws,
-      audit: new MemoryAuditLog(clock),
-      clock,
-      logger: createSilentLogger(),
-      createRunId: createSequentialIds('run'),
-      actionRetry: { sleep: noSleep },
-    } as never);
-    const finish = async (runId: string): Promise<RunState> => {
-      for (let i = 0; i < 10; i++) {
-        await driver.idle();
-        const run = (await driver.getRun(runId)) as RunState;
-        const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
-        if (!waiting) return run;
-        await driver.decide({
-          runId,
-          stepId: waiting.id,
-          by: 'ULEAD',
-          roles: ['ir-lead'],
-          decision: 'approve',
-        });
-      }
-      throw new Error('run did not finish');
-    };
+    const h = createRunHarness({ runbooks: [parseRunbook('stop-host.yaml', STOP_RUNBOOK)] });
+    const { driver, catalog, actions } = h;
+    const finish = (runId: string) => h.approveUntilFinished(runId, 'approve', 'ULEAD');
     const options = { driver, catalog, actions, command: '/ir' };
 
     const original = await driver.startRun({

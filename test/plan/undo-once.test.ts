@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/audit/index.js';
-import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
 import { resolveRunLock } from '../../src/engine/index.js';
 import type { RunState } from '../../src/engine/index.js';
-import { createActionRegistry } from '../../src/main.js';
 import { createUndoRequest, findReversedSteps, requireRunbookOf } from '../../src/plan/index.js';
-import { InProcessDriver } from '../../src/queue/index.js';
 import { RunbookCatalog, parseRunbook } from '../../src/runbook/index.js';
-import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+import { createRunHarness } from './run-harness.js';
 
 const INSTANCE = 'i-0123456789abcdef0';
 const TWO_CHANGES = `name: protect-and-stop
@@ -28,43 +22,10 @@ phases:
 `;
 
 function createHarness() {
-  const clock = new VirtualClock(Date.parse('2025-03-01T12:00:00.000Z'));
-  const seed = parse(readFileSync('config/simulated-account.yaml', 'utf8')) as never;
-  const account = new SimulatedAccount(seed, { clock, randomSeed: 1 });
-  const noSleep = async () => undefined;
-  const aws = createAwsClients({
-    region: account.region,
-    simulatedAccount: account,
-    simulatedRetry: { sleep: noSleep },
-  });
-  const actions = createActionRegistry();
-  const driver = new InProcessDriver({
-    catalog: new RunbookCatalog([parseRunbook('protect-and-stop.yaml', TWO_CHANGES)]),
-    actions,
-    aws,
-    audit: new MemoryAuditLog(clock),
-    clock,
-    logger: createSilentLogger(),
-    createRunId: createSequentialIds('run'),
-  });
-  /** Runs to the end, approving each waiting step as someone who did not ask. */
-  const finish = async (runId: string, decision: 'approve' | 'deny' = 'approve') => {
-    for (;;) {
-      await driver.idle();
-      const run = (await driver.getRun(runId)) as RunState;
-      const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
-      if (!waiting) return run;
-      await driver.decide({
-        runId,
-        stepId: waiting.id,
-        by: 'lead',
-        roles: ['ir-lead'],
-        decision,
-        ...(decision === 'deny' ? { reason: 'not now' } : {}),
-      });
-    }
-  };
-  return { driver, actions, finish };
+  const h = createRunHarness({ runbooks: [parseRunbook('protect-and-stop.yaml', TWO_CHANGES)] });
+  const finish = (runId: string, decision: 'approve' | 'deny' = 'approve') =>
+    h.approveUntilFinished(runId, decision);
+  return { driver: h.driver, actions: h.actions, finish };
 }
 
 async function finishedRun(h: ReturnType<typeof createHarness>): Promise<RunState> {
