@@ -304,7 +304,10 @@ async function main(): Promise<void> {
       const firebreak = await benchFirebreak(redisUrl, `bench-fb-${tag}-${round}`);
       rounds.push({ raw, firebreak });
       process.stdout.write(
-        `round ${round}: hop p50 raw ${fixed(raw.hopP50Ms)} ms, firebreak ${fixed(firebreak.hopP50Ms)} ms; raw ${fixed(raw.stepsPerSecond, 0)} steps/s, firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s\n`,
+        `round ${round}: hop p50 raw ${fixed(raw.hopP50Ms)} ms, ` +
+          `firebreak ${fixed(firebreak.hopP50Ms)} ms; ` +
+          `raw ${fixed(raw.stepsPerSecond, 0)} steps/s, ` +
+          `firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s\n`,
       );
     }
     const raw = medianOf(rounds.map((r) => r.raw));

@@ -105,7 +105,8 @@ function openLoop() {
   return new Promise((resolve, reject) => {
     let answered = 0;
     const tick = () => {
-      const due = Math.min(bodies.length, Math.floor(((performance.now() - startedAt) * rate) / 1000) + 1);
+      const elapsedMs = performance.now() - startedAt;
+      const due = Math.min(bodies.length, Math.floor((elapsedMs * rate) / 1000) + 1);
       for (; next < due; next++) {
         const dueAt = startedAt + (next * 1000) / rate;
         post(bodies[next]).then((status) => {
@@ -305,7 +306,8 @@ async function main(): Promise<void> {
   const ms = (sortedMs: readonly number[], p: number) => percentile(sortedMs, p).toFixed(2);
   console.log(`runs_started=${runs.length} (warm-up included)`);
   console.log(
-    `throughput phase: requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} statuses=${JSON.stringify(result.statuses)} elapsed_ms=${result.elapsedMs.toFixed(0)}`,
+    `throughput phase: requests=${MEASURED_REQUESTS} concurrency=${CONCURRENCY} ` +
+      `statuses=${JSON.stringify(result.statuses)} elapsed_ms=${result.elapsedMs.toFixed(0)}`,
   );
   console.log(`  server_loop_utilization=${elu.utilization.toFixed(2)}`);
   // Event-loop busy time per delivery: what one uncontended core would need for each.
@@ -314,7 +316,8 @@ async function main(): Promise<void> {
     `  saturated_enqueue_p50_ms=${ms(saturated, 50)} saturated_enqueue_p99_ms=${ms(saturated, 99)}`,
   );
   console.log(
-    `latency phase: requests=${MEASURED_REQUESTS} offered_per_s=${RATE_PER_S} statuses=${JSON.stringify(atRate.statuses)} reached_per_s=${reachedPerS.toFixed(0)}`,
+    `latency phase: requests=${MEASURED_REQUESTS} offered_per_s=${RATE_PER_S} ` +
+      `statuses=${JSON.stringify(atRate.statuses)} reached_per_s=${reachedPerS.toFixed(0)}`,
   );
   console.log(`  client_p99_ms=${ms(clientSorted, 99)} (from when each request was due)`);
   console.log(`  enqueue_p90_ms=${ms(sorted, 90)} enqueue_max_ms=${ms(sorted, 100)}`);

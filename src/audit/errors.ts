@@ -9,7 +9,8 @@ export class AuditChainBrokenError extends FirebreakError {
   ) {
     super(
       'AUDIT_CHAIN_BROKEN',
-      `${path}:${badLine}: audit chain broken: ${reason}. Keep this file (and ${path}.tail) as evidence and start a new log.`,
+      `${path}:${badLine}: audit chain broken: ${reason}. Keep this file (and ${path}.tail) as ` +
+        `evidence and start a new log.`,
     );
   }
 }

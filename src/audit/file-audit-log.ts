@@ -88,7 +88,8 @@ function lockLog(logPath: string): () => void {
     if (Date.now() > deadline) {
       throw new FirebreakError(
         'AUDIT_LOG_LOCKED',
-        `${lockPath} has been held for ${LOCK_WAIT_MS / 1000} s; if no firebreak process is writing ${logPath}, remove it`,
+        `${lockPath} has been held for ${LOCK_WAIT_MS / 1000} s; ` +
+          `if no firebreak process is writing ${logPath}, remove it`,
       );
     }
     Atomics.wait(pause, 0, 0, 2);

@@ -123,7 +123,9 @@ export class RefusalAudit {
         countedFrom: Object.fromEntries(window.from),
         from: new Date(window.startsAtMs).toISOString(),
         to: new Date(Math.min(window.endsAtMs, this.options.clock.now())).toISOString(),
-        reason: `${window.counted} more refusals with code ${data.code} in this window were counted, not recorded one by one (${window.recorded} were)`,
+        reason:
+          `${window.counted} more refusals with code ${data.code} in this window were ` +
+          `counted, not recorded one by one (${window.recorded} were)`,
       },
     });
   }

@@ -57,7 +57,8 @@ export function verifyChainLines(
       return bad('hash does not match the record (edited)');
     if (tail?.seq === expectedSeq && tail.hash !== match[2]) {
       return bad(
-        `record ${expectedSeq} is not the one the tail file names (the log was rewritten from here on)`,
+        `record ${expectedSeq} is not the one the tail file names (the log was rewritten from ` +
+          `here on)`,
       );
     }
     prevHash = match[2] as string;
@@ -70,7 +71,9 @@ export function verifyChainLines(
       records: count,
       // Where the first missing record would be: the line after the last one there is.
       badLine: lastFilledLine(lines) + 1,
-      reason: `the log ends at record ${count} but its tail file says record ${tail.seq} was written (records removed from the end)`,
+      reason:
+        `the log ends at record ${count} but its tail file says record ${tail.seq} was ` +
+        `written (records removed from the end)`,
     };
   }
   return { ok: true, records: count, lastHash: prevHash };

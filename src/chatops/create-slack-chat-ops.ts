@@ -426,7 +426,8 @@ function createSocketModeConnector(app: App, logger: Logger) {
       if ((error as { code?: unknown }).code === webApi.ErrorCode.PlatformError) {
         throw new ChatOpsError(
           'SLACK_CONFIG_INVALID',
-          `Slack refused SLACK_APP_TOKEN (${describeError(error)}); create an app-level token with connections:write`,
+          `Slack refused SLACK_APP_TOKEN (${describeError(error)}); ` +
+            `create an app-level token with connections:write`,
           { cause: error },
         );
       }

@@ -328,7 +328,8 @@ export class SlashCommandHandler {
     if (launching !== undefined && nowMs - launching.atMs < UNDO_LAUNCH_HOLD_MS) {
       throw new ChatOpsError(
         'SLACK_COMMAND_INVALID',
-        `\`${launching.undoRunId}\` is already undoing ${run.runId}. Let it finish, or type \`${command} abort ${launching.undoRunId} <reason>\`.`,
+        `\`${launching.undoRunId}\` is already undoing ${run.runId}. Let it finish, ` +
+          `or type \`${command} abort ${launching.undoRunId} <reason>\`.`,
       );
     }
     this.undoLaunching.set(run.runId, { undoRunId, atMs: nowMs });

@@ -126,7 +126,9 @@ function alreadyDone(run: RunState, undoRunIds: readonly string[], what: string)
   const by = [...new Set(undoRunIds)].join(', ');
   return new UndoError(
     'UNDO_ALREADY_DONE',
-    `${what} of run ${run.runId} was already undone by ${by}; an undo reverses each change once (to reverse it again, undo the run that re-applied it, or start the runbook again)`,
+    `${what} of run ${run.runId} was already undone by ${by}; ` +
+      `an undo reverses each change once (to reverse it again, undo the run that re-applied it, ` +
+      `or start the runbook again)`,
     { runId: run.runId },
   );
 }

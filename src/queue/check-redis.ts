@@ -44,7 +44,8 @@ export async function checkRedisReachable(
     const why = describeError(lastError ?? error);
     throw new FirebreakError(
       'REDIS_UNREACHABLE',
-      `cannot reach Redis at ${toSafeRedisUrl(redisUrl)} (${why}); start redis-server or fix REDIS_URL (unset it to run in this process)`,
+      `cannot reach Redis at ${toSafeRedisUrl(redisUrl)} (${why}); ` +
+        `start redis-server or fix REDIS_URL (unset it to run in this process)`,
     );
   } finally {
     clearTimeout(timer);

@@ -12,7 +12,8 @@ export function findRunbookFiles(paths: readonly string[]): string[] {
     if (stats === undefined) {
       throw new FirebreakError(
         'RUNBOOK_NOT_FOUND',
-        `${path}: no such file or folder (runbooks are read from FIREBREAK_RUNBOOKS, default runbooks/)`,
+        `${path}: no such file or folder (runbooks are read from FIREBREAK_RUNBOOKS, ` +
+          `default runbooks/)`,
       );
     }
     if (stats.isDirectory()) {
@@ -83,7 +84,9 @@ export class RunbookCatalog {
     const runbook = this.find(name);
     if (!runbook) {
       const known = [...this.byName.keys()].sort().join(', ') || 'none';
-      const message = `unknown runbook "${name}" (known: ${known}); give a runbook's name, from the folders in FIREBREAK_RUNBOOKS (default runbooks/)${this.refusedNote()}`;
+      const message =
+        `unknown runbook "${name}" (known: ${known}); give a runbook's name, ` +
+        `from the folders in FIREBREAK_RUNBOOKS (default runbooks/)${this.refusedNote()}`;
       throw new FirebreakError('RUNBOOK_UNKNOWN', message, { runbookId: name });
     }
     return runbook;

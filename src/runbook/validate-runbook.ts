@@ -128,7 +128,9 @@ export function loadValidatedCatalog(
       line: nameLineOf(texts.get(v.file) ?? ''),
       column: 1,
       severity: 'error',
-      message: `runbook name "${v.runbook.name}" is used by ${files.join(' and ')}; none of them is served until one is renamed or removed`,
+      message:
+        `runbook name "${v.runbook.name}" is used by ${files.join(' and ')}; ` +
+        `none of them is served until one is renamed or removed`,
     };
     return { ...v, problems: [...v.problems, problem] };
   });

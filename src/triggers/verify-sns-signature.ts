@@ -148,7 +148,8 @@ function toPublicKey(pem: string, url: URL): KeyObject {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new SnsSignatureError(
       'SNS_CERT_INVALID',
-      `certificate at ${url.href} has a ${key.asymmetricKeyType ?? 'unknown'} key; SNS signs with RSA`,
+      `certificate at ${url.href} has a ${key.asymmetricKeyType ?? 'unknown'} key; ` +
+        `SNS signs with RSA`,
     );
   }
   return key;

@@ -34,7 +34,10 @@ function describeEvidence(snapshots: readonly Snapshot[]): string {
     (b.StartTime?.getTime() ?? 0) > (a.StartTime?.getTime() ?? 0) ? b : a,
   );
   const run = latest.Tags?.find((t) => t.Key === TAG_RUN_ID)?.Value;
-  return `${countSnapshots(snapshots.length)} (latest ${latest.SnapshotId ?? '?'}, run ${run ?? '?'})`;
+  return (
+    `${countSnapshots(snapshots.length)} (latest ${latest.SnapshotId ?? '?'}, ` +
+    `run ${run ?? '?'})`
+  );
 }
 
 /** The evidence snapshots, one per attached EBS volume, in device order. */

@@ -37,7 +37,9 @@ export function registerAbortCommand(program: Command, config: Config, io: CliIo
         const needs =
           run && abortRefusal(run, runbook, options.as, runtime.roles.rolesOf(options.as));
         if (needs !== undefined) {
-          const message = `only the requester or someone with one of these roles may abort ${runId}: ${needs}`;
+          const message =
+            `only the requester or someone with one of these roles may abort ` +
+            `${runId}: ${needs}`;
           await runtime.audit.append({
             type: 'request.refused',
             runId,

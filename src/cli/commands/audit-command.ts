@@ -34,7 +34,8 @@ export function registerAuditCommand(program: Command, config: Config, io: CliIo
           ? `; ${toTailPath(file)} agrees`
           : `; no usable ${toTailPath(file)} beside it, so records cut from the end would not show`;
         io.out(
-          `${file}: OK, ${result.records} records, chain intact (last hash ${result.lastHash.slice(0, 16)}…)${tailNote}`,
+          `${file}: OK, ${result.records} records, chain intact (last hash ` +
+            `${result.lastHash.slice(0, 16)}…)${tailNote}`,
         );
         return;
       }

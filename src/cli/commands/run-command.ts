@@ -48,7 +48,8 @@ async function followDurableRun(driver: BullmqDriver, started: RunState, wait: b
   if (stored?.waiting) io.out(`${started.runId} waits for the lock on "${stored.lock}"`);
   if ((await driver.queue.getWorkersCount()) === 0) {
     io.err(
-      `no firebreak worker is connected to this Redis: ${started.runId} waits until one starts (firebreak worker)`,
+      `no firebreak worker is connected to this Redis: ` +
+        `${started.runId} waits until one starts (firebreak worker)`,
     );
   }
   if (!wait) {
@@ -105,7 +106,8 @@ function checkApprover(
   if (runtime.roles.rolesOf(approver).some((role) => roles.has(role))) return;
   throw new FirebreakError(
     'CLI_OPTION_INVALID',
-    `--approve-as ${approver} holds none of the roles that approve ${runbook.name} (${[...roles].join(', ')}) in ${runtime.config.rolesFile}`,
+    `--approve-as ${approver} holds none of the roles that approve ${runbook.name} ` +
+      `(${[...roles].join(', ')}) in ${runtime.config.rolesFile}`,
   );
 }
 
@@ -129,7 +131,8 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
         await runtime.close();
         throw new FirebreakError(
           'CLI_OPTION_INVALID',
-          `--approve-as works only in-process; with REDIS_URL a run's approvals are given one by one: firebreak approve RUN STEP --as ${options.approveAs}`,
+          `--approve-as works only in-process; with REDIS_URL a run's approvals are given one ` +
+            `by one: firebreak approve RUN STEP --as ${options.approveAs}`,
         );
       }
       try {
@@ -188,8 +191,9 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
           io.err(`approval refused: ${outcome.refusal.message}`);
           io.out(formatRun(run));
           io.out(
-            `\n${run.runId} still waits for approval of step ${waiting.id} and ends with this process: ` +
-              `re-run with --approve-as <someone else who may approve>, or set REDIS_URL and use firebreak approve.`,
+            `\n${run.runId} still waits for approval of step ${waiting.id} and ends with this ` +
+              `process: re-run with --approve-as <someone else who may approve>, ` +
+              `or set REDIS_URL and use firebreak approve.`,
           );
           io.exitCode(1);
           return;

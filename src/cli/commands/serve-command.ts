@@ -64,10 +64,16 @@ function describeSlackMode(config: Config): string {
   if (mode === 'http') return `HTTP mode, ${slack.command} on POST /slack/events`;
   if (mode === 'socket') return `Socket Mode, ${slack.command}`;
   if (slack.botToken) {
-    return 'disabled: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is';
+    return (
+      'disabled: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) ' +
+      'nor SLACK_APP_TOKEN (Socket Mode) is'
+    );
   }
   const other = slack.signingSecret || slack.appToken ? ': SLACK_BOT_TOKEN is missing' : '';
-  return `disabled${other} (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)`;
+  return (
+    `disabled${other} (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, ` +
+    `or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)`
+  );
 }
 
 /** What kind of Slack token a value looks like, without showing any of a secret. */
@@ -82,7 +88,8 @@ function checkSlackTokens(config: Config): void {
   if (botToken && !botToken.startsWith('xoxb-')) {
     throw new FirebreakError(
       'CONFIG_INVALID',
-      `SLACK_BOT_TOKEN must be a bot token (xoxb-…), got ${tokenKind(botToken)}; the app-level xapp- token goes in SLACK_APP_TOKEN`,
+      `SLACK_BOT_TOKEN must be a bot token (xoxb-…), got ${tokenKind(botToken)}; ` +
+        `the app-level xapp- token goes in SLACK_APP_TOKEN`,
     );
   }
   if (appToken && !appToken.startsWith('xapp-')) {

@@ -20,7 +20,8 @@ function resolveExercise(given: string): string {
     : [];
   throw new FirebreakError(
     'EXERCISE_NOT_FOUND',
-    `no exercise file ${given}; give a path or a name from exercises/ (${known.join(', ') || 'none there'})`,
+    `no exercise file ${given}; give a path or a name from exercises/ ` +
+      `(${known.join(', ') || 'none there'})`,
   );
 }
 

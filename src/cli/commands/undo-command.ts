@@ -37,7 +37,9 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
         if (run === undefined) {
           const why = runtime.driver.durable
             ? `no run ${runId} is on record; list runs with firebreak runs`
-            : `there is no run history to undo from: without REDIS_URL runs live only in the process that started them, and run ${runId} is not in this one; set REDIS_URL and start runs there`;
+            : `there is no run history to undo from: ` +
+              `without REDIS_URL runs live only in the process that started them, ` +
+              `and run ${runId} is not in this one; set REDIS_URL and start runs there`;
           throw new UndoError('UNDO_NO_RUN_HISTORY', why, { runId });
         }
         const runs = await runtime.driver.listRuns();
@@ -45,7 +47,8 @@ export function registerUndoCommand(program: Command, config: Config, io: CliIo)
         if (busy !== undefined) {
           throw new UndoError(
             'UNDO_IN_FLIGHT',
-            `${busy.runId} is already undoing ${runId} (${busy.status}); let it finish, or firebreak abort ${busy.runId} --reason TEXT`,
+            `${busy.runId} is already undoing ${runId} (${busy.status}); let it finish, ` +
+              `or firebreak abort ${busy.runId} --reason TEXT`,
             { runId },
           );
         }
