@@ -20,7 +20,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   if (!existsSync(CORPUS_DIR)) {
     throw new Error(
-      `The tests read the shared sample messages from ${CORPUS_DIR}, which is missing. Put the project's shared folder beside this clone (../shared/corpus, as CI does) or set FIREBREAK_CORPUS_DIR to the corpus folder.`,
+      `The tests read the shared sample messages from ${CORPUS_DIR}, which is missing. ` +
+        `Put the project's shared folder beside this clone (../shared/corpus, as CI does) ` +
+        `or set FIREBREAK_CORPUS_DIR to the corpus folder.`,
     );
   }
   const fromEnv = process.env['REDIS_URL'];

@@ -58,7 +58,8 @@ describe('the tail file beside an audit log', () => {
     expect(verifyChainLines(linesOf(path))).toMatchObject({ ok: true, records: 2 });
     expect(cli.code).toBe(1);
     expect(cli.err).toContain(
-      `${path}:3: audit chain broken: the log ends at record 2 but its tail file says record 3 was written (records removed from the end)`,
+      `${path}:3: audit chain broken: the log ends at record 2 but its tail file says record 3 ` +
+        `was written (records removed from the end)`,
     );
     expect(() => writeLog(path, ['d'])).toThrow(AuditChainBrokenError);
   });
@@ -132,8 +133,10 @@ describe('the file audit log under stress', () => {
       script,
       [
         `import { FileAuditLog } from ${JSON.stringify(module)};`,
-        `const log = new FileAuditLog({ path: process.argv[2], clock: { now: () => Date.now(), setTimer: () => () => undefined }, simulated: true });`,
-        `for (let i = 0; i < 150; i++) log.appendSync({ type: 'note', runId: process.argv[3], data: { i } });`,
+        `const log = new FileAuditLog({ path: process.argv[2], clock: { now: () => Date.now(), ` +
+          `setTimer: () => () => undefined }, simulated: true });`,
+        `for (let i = 0; i < 150; i++) log.appendSync({ type: 'note', runId: process.argv[3], ` +
+          `data: { i } });`,
       ].join('\n'),
     );
     const writers = ['w1', 'w2', 'w3', 'w4'].map(

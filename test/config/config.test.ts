@@ -85,7 +85,8 @@ describe('createRuntime', () => {
   it('serves a good runbook beside a broken draft of the same name, and neither of two good ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fb-runtime-'));
     const good = (name: string, text: string) =>
-      `name: ${name}\ntitle: T\nseverity: low\nphases:\n  detect:\n    - { id: a, action: note, with: { text: ${text} } }\n`;
+      `name: ${name}\ntitle: T\nseverity: low\nphases:\n  detect:\n    - { id: a, action: note, ` +
+      `with: { text: ${text} } }\n`;
     writeFileSync(join(dir, 'aaa-draft.yaml'), good('contain', 'draft').replace('note', 'nope'));
     writeFileSync(join(dir, 'contain.yaml'), good('contain', 'production'));
     writeFileSync(join(dir, 'twin-a.yaml'), good('twin', 'a'));

@@ -79,7 +79,8 @@ describe('planRunbook', () => {
     expect(formatPlan(first)).toMatch(/vol-[0-9a-f]+: no evidence snapshot -> snapshot/);
     expect(text).toMatch(
       new RegExp(
-        `vol-[0-9a-f]+: 1 evidence snapshot \\(latest snap-[0-9a-f]+, run ${run.runId}\\) -> 2 evidence snapshots`,
+        `vol-[0-9a-f]+: 1 evidence snapshot \\(latest snap-[0-9a-f]+, ` +
+          `run ${run.runId}\\) -> 2 evidence snapshots`,
       ),
     );
   });

@@ -107,14 +107,16 @@ describe('validateRunbookFiles', () => {
   it('reports a second file with the same runbook name at its name line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'firebreak-names-'));
     const text = (title: string) =>
-      `# a comment\nname: twin\ntitle: ${title}\nseverity: low\nphases:\n  detect:\n    - { id: n, action: note, with: { text: x } }\n`;
+      `# a comment\nname: twin\ntitle: ${title}\nseverity: low\nphases:\n  detect:\n    - { id: ` +
+      `n, action: note, with: { text: x } }\n`;
     writeFileSync(join(dir, 'a.yaml'), text('A'));
     writeFileSync(join(dir, 'b.yaml'), text('B'));
 
     const validations = validateRunbookFiles([dir], { actions: createActionRegistry() });
 
     expect(validations.flatMap((v) => v.problems).map(formatProblem)).toEqual([
-      `${join(dir, 'b.yaml')}:2:1: runbook name "twin" is already used by ${join(dir, 'a.yaml')}; names must be unique`,
+      `${join(dir, 'b.yaml')}:2:1: runbook name "twin" is already used by ` +
+        `${join(dir, 'a.yaml')}; names must be unique`,
     ]);
     rmSync(dir, { recursive: true, force: true });
   });
