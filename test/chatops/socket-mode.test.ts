@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import {
   createSilentLogger,
   createSystemClock,
 } from '../../src/shared/index.js';
+import { freePort } from '../integration/own-redis-server.js';
 import { FakeSlackApi } from './helpers/fake-slack-api.js';
 import { toSlashCommandBody } from './helpers/slack-requests.js';
 
@@ -190,10 +190,7 @@ describe('Slack in Socket Mode (SLACK_APP_TOKEN set)', () => {
   }
 
   it('keeps serving /healthz and /sns while Slack cannot be reached, trying again later', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port: deadPort } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const deadPort = await freePort();
     server = socketModeServer(`http://127.0.0.1:${deadPort}/api/`);
 
     const port = await server.start(0, '127.0.0.1');

@@ -1,22 +1,12 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { checkRedisReachable, toSafeRedisUrl } from '../../src/queue/index.js';
 import { createThrottledWarning } from '../../src/queue/check-redis.js';
-
-/** A loopback port nothing listens on: bound, read, closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../integration/own-redis-server.js';
 
 describe('checkRedisReachable', () => {
   it('says which Redis cannot be reached and why, without its password', async () => {
-    const url = `redis://:s3cret@127.0.0.1:${await closedPort()}`;
+    const url = `redis://:s3cret@127.0.0.1:${await freePort()}`;
     const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
     redis.on('error', () => undefined);
     try {

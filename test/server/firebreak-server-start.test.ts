@@ -1,5 +1,4 @@
-import { createServer as createNetServer, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/audit/index.js';
 import { MemoryKeyValueStore } from '../../src/chatops/index.js';
@@ -10,14 +9,7 @@ import { RunbookCatalog } from '../../src/runbook/index.js';
 import { createFirebreakServer } from '../../src/server/index.js';
 import { createSilentLogger, createSystemClock } from '../../src/shared/index.js';
 import { FakeSlackApi } from '../chatops/helpers/fake-slack-api.js';
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+import { freePort } from '../integration/own-redis-server.js';
 
 function listensOn(port: number): Promise<boolean> {
   return new Promise((resolve) => {
