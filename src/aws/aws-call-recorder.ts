@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AwsCallRecorder } from './clients.js';
+import type { AwsCallRecorder, AwsClients } from './clients.js';
 
 /** Strings longer than this are cut in recorded parameters. */
 export const MAX_RECORDED_STRING_LENGTH = 200;
@@ -17,22 +16,84 @@ const REDACTED_KEYS = new Set([
   'SessionToken',
 ]);
 
-const recorderStorage = new AsyncLocalStorage<AwsCallRecorder>();
+/** Each method of {@link AwsClients} that returns a client, with the service name it records. */
+const CLIENT_SERVICES = {
+  ec2: 'ec2',
+  sns: 'sns',
+  iam: 'iam',
+  cloudWatch: 'cloudwatch',
+  autoScaling: 'autoscaling',
+} as const;
 
-/**
- * Runs `fn` with `recorder` receiving every AWS call made by clients from `createAwsClients`
- * inside it, across awaits (AsyncLocalStorage). The step runner wraps each action in this.
- */
-export function withAwsCallRecorder<T>(
-  recorder: AwsCallRecorder,
-  fn: () => Promise<T>,
-): Promise<T> {
-  return recorderStorage.run(recorder, fn);
+interface SendingClient {
+  send(command: { readonly input?: unknown }, ...rest: unknown[]): Promise<unknown>;
 }
 
-/** The recorder of the current async scope, if any. */
-export function getCurrentAwsCallRecorder(): AwsCallRecorder | undefined {
-  return recorderStorage.getStore();
+/** An SDK command's operation, e.g. `DescribeInstances` for a `DescribeInstancesCommand`. */
+function operationOf(command: object): string {
+  return (command.constructor?.name || 'Unknown').replace(/Command$/, '');
+}
+
+/** `client` with every `send` reported to `recorder`, success or failure, after it settles. */
+function recordingClient<T extends object>(
+  client: T,
+  service: string,
+  simulated: boolean,
+  recorder: AwsCallRecorder,
+): T {
+  const send = async (command: { readonly input?: unknown }, ...rest: unknown[]) => {
+    const call = { service, operation: operationOf(command), simulated };
+    try {
+      const output = await (client as unknown as SendingClient).send(command, ...rest);
+      recorder({ ...call, params: summarizeAwsParams(command.input) });
+      return output;
+    } catch (error) {
+      recorder({
+        ...call,
+        params: summarizeAwsParams(command.input),
+        errorCode: awsErrorCodeOf(error),
+      });
+      throw error;
+    }
+  };
+  // Everything but `send` is the client's own (`instanceof` holds: the prototype is the client's).
+  return new Proxy(client, {
+    get: (target, name) => (name === 'send' ? send : Reflect.get(target, name, target)),
+  });
+}
+
+/**
+ * `clients` with every AWS call made through them reported to `recorder`: service,
+ * operation, key parameters and, for a failed call, AWS's error code. The step runner gives
+ * each step's action such clients, so the calls are audited as the step's own.
+ */
+export function recordAwsCalls(clients: AwsClients, recorder: AwsCallRecorder): AwsClients {
+  // One wrapper per client, so that callers comparing clients see the same one each time.
+  const made = new WeakMap<object, object>();
+  const client = <K extends keyof typeof CLIENT_SERVICES>(method: K): AwsClients[K] => {
+    const get = () => {
+      const inner: object = clients[method]();
+      let wrapped = made.get(inner);
+      if (wrapped === undefined) {
+        wrapped = recordingClient(inner, CLIENT_SERVICES[method], clients.simulated, recorder);
+        made.set(inner, wrapped);
+      }
+      return wrapped;
+    };
+    return get as AwsClients[K];
+  };
+  return {
+    simulated: clients.simulated,
+    region: clients.region,
+    ec2: client('ec2'),
+    sns: client('sns'),
+    iam: client('iam'),
+    cloudWatch: client('cloudWatch'),
+    autoScaling: client('autoScaling'),
+    ...(clients.forScope === undefined
+      ? {}
+      : { forScope: (scope) => recordAwsCalls(clients.forScope?.(scope) ?? clients, recorder) }),
+  };
 }
 
 function summarizeValue(value: unknown, depth: number): unknown {

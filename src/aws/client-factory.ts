@@ -10,11 +10,6 @@ import type {
   InitializeMiddleware,
   MiddlewareStack,
 } from '@smithy/types';
-import {
-  awsErrorCodeOf,
-  getCurrentAwsCallRecorder,
-  summarizeAwsParams,
-} from './aws-call-recorder.js';
 import { createAssumeRoleCredentials, createStsClient } from './assume-role-credentials.js';
 import { computeBackoffMs, sleepMs } from './backoff.js';
 import type { AwsClientScope, AwsClients } from './clients.js';
@@ -102,7 +97,6 @@ export const SIMULATED_CREDENTIALS: Readonly<AwsCredentialIdentity> = {
   secretAccessKey: 'simulated',
 };
 
-const RECORDER_MIDDLEWARE_NAME = 'firebreakAwsCallRecorder';
 const SIMULATED_MIDDLEWARE_NAME = 'firebreakSimulatedAccount';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one stack type for five clients
@@ -110,31 +104,6 @@ type AnyMiddlewareStack = MiddlewareStack<any, any>;
 
 function operationOf(context: { commandName?: string }): string {
   return (context.commandName ?? 'Unknown').replace(/Command$/, '');
-}
-
-function addRecorder(stack: AnyMiddlewareStack, service: AwsServiceName, simulated: boolean): void {
-  stack.add(
-    (next, context) => async (args) => {
-      const recorder = getCurrentAwsCallRecorder();
-      const operation = operationOf(context);
-      try {
-        const result = await next(args);
-        recorder?.({ service, operation, params: summarizeAwsParams(args.input), simulated });
-        return result;
-      } catch (error) {
-        const errorCode = awsErrorCodeOf(error);
-        recorder?.({
-          service,
-          operation,
-          params: summarizeAwsParams(args.input),
-          simulated,
-          errorCode,
-        });
-        throw error;
-      }
-    },
-    { step: 'initialize', priority: 'high', name: RECORDER_MIDDLEWARE_NAME, override: true },
-  );
 }
 
 function addSimulatedAccount(
@@ -172,9 +141,9 @@ function addSimulatedAccount(
       }
     }
   };
-  stack.addRelativeTo(answer, {
-    relation: 'after',
-    toMiddleware: RECORDER_MIDDLEWARE_NAME,
+  stack.add(answer, {
+    step: 'initialize',
+    priority: 'high',
     name: SIMULATED_MIDDLEWARE_NAME,
     override: true,
   });
@@ -190,9 +159,8 @@ const NO_NETWORK_HANDLER = {
 };
 
 /**
- * Creates the AWS clients of one run: lazily, once per service, each recording its calls to the
- * recorder of the current async scope ({@link withAwsCallRecorder}) and, with
- * `simulatedAccount`, answered by it without any network.
+ * Creates the AWS clients of one run: lazily, once per service and, with `simulatedAccount`,
+ * answered by it without any network. {@link recordAwsCalls} makes them report their calls.
  */
 export function createAwsClients(options: AwsClientsOptions): AwsClients {
   const account = options.simulatedAccount;
@@ -215,7 +183,6 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     const cached = cache.get(service);
     if (cached !== undefined) return cached as T;
     const client = create();
-    addRecorder(client.middlewareStack, service, simulated);
     if (account !== undefined) {
       addSimulatedAccount(client.middlewareStack, service, account, options.simulatedRetry ?? {});
     }

@@ -14,7 +14,7 @@ export {
 export type { AssumeRoleCredentialsOptions } from './assume-role-credentials.js';
 export { computeBackoffMs, sleepMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
-export { withAwsCallRecorder, summarizeAwsParams, awsErrorCodeOf } from './aws-call-recorder.js';
+export { recordAwsCalls, summarizeAwsParams, awsErrorCodeOf } from './aws-call-recorder.js';
 export type { AwsClients, AwsClientScope, AwsCallRecord, AwsCallRecorder } from './clients.js';
 export { SimulatedAccountSeedError, SimulatedOperationUnsupportedError } from './errors.js';
 export {

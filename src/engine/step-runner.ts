@@ -1,6 +1,7 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
-import { withAwsCallRecorder } from '../aws/index.js';
+import { recordAwsCalls } from '../aws/index.js';
+import type { AwsCallRecorder } from '../aws/index.js';
 import type { AwsClients } from '../aws/index.js';
 import { evaluateCondition, resolveTemplates } from '../runbook/index.js';
 import type { ExpressionScope, RunbookDocument, StepDefinition } from '../runbook/index.js';
@@ -162,28 +163,32 @@ export async function runStep(
   const base = { runId: state.runId, stepId };
   // The last AWS call that failed names the IAM action an AccessDenied lacks.
   let failedCall: FailedAwsCall | undefined;
-  const recorded = <T>(work: () => Promise<T>) =>
-    withAwsCallRecorder((record) => {
-      if (record.errorCode !== undefined) failedCall = record;
-      pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } }));
-    }, work);
+  const recorder: AwsCallRecorder = (record) => {
+    if (record.errorCode !== undefined) failedCall = record;
+    pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } }));
+  };
   const planContext = {
     runId: state.runId,
     runbookId: state.runbookId,
     stepId,
     clock: deps.clock,
     logger,
-    aws: deps.aws,
+    aws: recordAwsCalls(deps.aws, recorder),
   };
-  const targets = parsedInputs.map((input) => ({
-    input,
-    context: { ...planContext, aws: scopeAwsClients(deps.aws, state, stepId, input) },
-  }));
+  const targets = parsedInputs.map((input) => {
+    const aws = recordAwsCalls(scopeAwsClients(deps.aws, state, stepId, input), recorder);
+    return { input, context: { ...planContext, aws } };
+  });
   try {
     if (step?.approvalPlan) {
       const input = fanOut ? parsedInputs : parsedInputs[0];
-      const check = await recorded(() =>
-        checkApproval(action, input, targets, planContext, step, command.approved),
+      const check = await checkApproval(
+        action,
+        input,
+        targets,
+        planContext,
+        step,
+        command.approved,
       );
       if (check.ask) {
         await Promise.all(pendingAudit);
@@ -193,31 +198,29 @@ export async function runStep(
     const results: unknown[] = [];
     for (const [index, { input, context: target }] of targets.entries()) {
       const token = fanOut ? `${state.runId}:${stepId}:${index}` : `${state.runId}:${stepId}`;
-      const result = await recorded(() =>
-        withTimeout(
-          runWithRetry(
-            () =>
-              action.run(input, {
-                runId: state.runId,
-                runbookId: state.runbookId,
-                stepId,
-                attempt: command.attempt,
-                redelivered: command.redelivered ?? false,
-                clock: deps.clock,
-                logger,
-                aws: target.aws,
-                idempotencyToken: token,
-                note: (text, fields) =>
-                  pendingAudit.push(
-                    deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
-                  ),
-              }),
-            deps.actionRetry ?? {},
-            logger,
-          ),
-          definition,
-          deps.clock,
+      const result = await withTimeout(
+        runWithRetry(
+          () =>
+            action.run(input, {
+              runId: state.runId,
+              runbookId: state.runbookId,
+              stepId,
+              attempt: command.attempt,
+              redelivered: command.redelivered ?? false,
+              clock: deps.clock,
+              logger,
+              aws: target.aws,
+              idempotencyToken: token,
+              note: (text, fields) =>
+                pendingAudit.push(
+                  deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
+                ),
+            }),
+          deps.actionRetry ?? {},
+          logger,
         ),
+        definition,
+        deps.clock,
       );
       results.push(await mapOutputs(definition, scopes[index] ?? scope, result));
     }

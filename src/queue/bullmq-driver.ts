@@ -453,7 +453,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
         return;
       case 'run_finished': {
         this.options.logger.info('run finished', { runId, status: command.status });
-        const held = lock ?? (await this.store.load(runId))?.lock;
+        const held = lock ?? (await this.store.lockOf(runId));
         if (held !== undefined) await this.finishLock(runId, held);
         return;
       }

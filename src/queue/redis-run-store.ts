@@ -99,6 +99,11 @@ export class RedisRunStore {
     };
   }
 
+  /** The lock a run holds or waits for, when its runbook names one. */
+  async lockOf(runId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.run(runId), 'lock')) ?? undefined;
+  }
+
   /**
    * Reads a run and marks delivery `marker` started by `holder`, in one step; `early` when the
    * run's version is still below `minVersion`. `known`, a state this process committed, spares

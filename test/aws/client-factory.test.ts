@@ -10,7 +10,7 @@ import {
   createAwsClients,
   SimulatedAccount,
   summarizeAwsParams,
-  withAwsCallRecorder,
+  recordAwsCalls,
   type AwsCallRecord,
 } from '../../src/aws/index.js';
 import { createSampleSeed, IDS, TEST_CREDENTIALS } from './sample-seed.js';
@@ -91,21 +91,17 @@ describe('createAwsClients', () => {
   });
 });
 
-describe('withAwsCallRecorder', () => {
+describe('recordAwsCalls', () => {
   it('records every call with service, operation, key parameters and error code', async () => {
     const { aws } = simulatedClients();
     const records: AwsCallRecord[] = [];
+    const recording = recordAwsCalls(aws, (record) => records.push(record));
 
-    await withAwsCallRecorder(
-      (record) => records.push(record),
-      async () => {
-        await aws.ec2().send(new DescribeInstancesCommand({ InstanceIds: [IDS.instance] }));
-        await aws
-          .ec2()
-          .send(new DescribeInstancesCommand({ InstanceIds: ['i-00000000'] }))
-          .catch(() => undefined);
-      },
-    );
+    await recording.ec2().send(new DescribeInstancesCommand({ InstanceIds: [IDS.instance] }));
+    await recording
+      .ec2()
+      .send(new DescribeInstancesCommand({ InstanceIds: ['i-00000000'] }))
+      .catch(() => undefined);
 
     expect(records).toEqual([
       {
@@ -124,27 +120,30 @@ describe('withAwsCallRecorder', () => {
     ]);
   });
 
-  it('keeps concurrent scopes apart and records nothing outside a scope', async () => {
+  it('keeps two recorders apart and records nothing sent through the plain clients', async () => {
     const { aws } = simulatedClients();
     const first: AwsCallRecord[] = [];
     const second: AwsCallRecord[] = [];
-    const describeOne = () =>
-      aws.ec2().send(new DescribeInstancesCommand({ InstanceIds: [IDS.lonely] }));
+    const command = () => new DescribeInstancesCommand({ InstanceIds: [IDS.lonely] });
+    const one = recordAwsCalls(aws, (r) => first.push(r));
+    const two = recordAwsCalls(aws, (r) => second.push(r));
 
-    await Promise.all([
-      withAwsCallRecorder(
-        (r) => first.push(r),
-        async () => describeOne(),
-      ),
-      withAwsCallRecorder(
-        (r) => second.push(r),
-        async () => (await describeOne(), describeOne()),
-      ),
-    ]);
-    await describeOne();
+    await Promise.all([one.ec2().send(command()), two.ec2().send(command())]);
+    await two.ec2().send(command());
+    await aws.ec2().send(command());
 
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(2);
+  });
+
+  it('hands out the SDK client itself apart from send: same instance, same config', async () => {
+    const { aws } = simulatedClients();
+    const recording = recordAwsCalls(aws, () => undefined);
+
+    expect(recording.ec2()).toBeInstanceOf(EC2Client);
+    expect(recording.ec2()).toBe(recording.ec2());
+    expect(await recording.ec2().config.region()).toBe('us-east-1');
+    expect(recording.autoScaling().middlewareStack).toBe(aws.autoScaling().middlewareStack);
   });
 });
 

@@ -2,11 +2,7 @@ import { DescribeInstancesCommand, EC2ServiceException } from '@aws-sdk/client-e
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ec2DescribeInstance } from '../../../src/actions/aws/index.js';
-import {
-  SimulatedAccount,
-  withAwsCallRecorder,
-  type AwsCallRecord,
-} from '../../../src/aws/index.js';
+import { SimulatedAccount, recordAwsCalls, type AwsCallRecord } from '../../../src/aws/index.js';
 import { createSampleSeed, IDS } from '../../aws/sample-seed.js';
 import {
   createMockedAwsClients,
@@ -105,11 +101,13 @@ describe('aws.ec2.describeInstance', () => {
     it('throws InvalidInstanceID.NotFound through the real EC2Client and records the call', async () => {
       const aws = createSimulatedAwsClients(new SimulatedAccount(createSampleSeed()));
       const records: AwsCallRecord[] = [];
-      const context = createTestActionContext({ aws });
+      const recording = recordAwsCalls(aws, (record) => records.push(record));
+      const context = createTestActionContext({ aws: recording });
 
-      const error = await withAwsCallRecorder(
-        (record) => records.push(record),
-        () => runAction(ec2DescribeInstance, { instanceId: 'i-0123456789abcdef0' }, context),
+      const error = await runAction(
+        ec2DescribeInstance,
+        { instanceId: 'i-0123456789abcdef0' },
+        context,
       ).catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(EC2ServiceException);

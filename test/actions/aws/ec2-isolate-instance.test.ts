@@ -10,11 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ec2IsolateInstance } from '../../../src/actions/aws/index.js';
-import {
-  SimulatedAccount,
-  withAwsCallRecorder,
-  type AwsCallRecord,
-} from '../../../src/aws/index.js';
+import { SimulatedAccount, recordAwsCalls, type AwsCallRecord } from '../../../src/aws/index.js';
 import { VirtualClock } from '../../../src/shared/index.js';
 import { createSampleSeed, IDS } from '../../aws/sample-seed.js';
 import {
@@ -280,10 +276,8 @@ describe('aws.ec2.isolateInstance', () => {
       const { context } = createSimulation();
       const records: AwsCallRecord[] = [];
 
-      await withAwsCallRecorder(
-        (record) => records.push(record),
-        () => runAction(ec2IsolateInstance, { instanceId: IDS.instance }, context),
-      );
+      const aws = recordAwsCalls(context.aws, (record) => records.push(record));
+      await runAction(ec2IsolateInstance, { instanceId: IDS.instance }, { ...context, aws });
 
       expect(records.map((r) => `${r.service}:${r.operation}`)).toEqual([
         'ec2:DescribeInstances',
