@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from './audit-entry.js';
 
 /** The `prevHash` of the first record of a chain. */
@@ -6,7 +6,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** Hashes the exact JSON text of a record without its hash. */
 export function hashRecordText(unhashedJson: string): string {
-  return createHash('sha256').update(unhashedJson, 'utf8').digest('hex');
+  return hash('sha256', unhashedJson, 'hex');
 }
 
 /**
@@ -29,7 +29,7 @@ export function sealRecord(
     prevHash: link.prevHash,
   };
   const unhashedJson = JSON.stringify(unhashed);
-  const hash = hashRecordText(unhashedJson);
-  const record = { ...unhashed, hash } as AuditRecord;
-  return { record, line: `${unhashedJson.slice(0, -1)},"hash":"${hash}"}` };
+  const recordHash = hashRecordText(unhashedJson);
+  const record = { ...unhashed, hash: recordHash } as AuditRecord;
+  return { record, line: `${unhashedJson.slice(0, -1)},"hash":"${recordHash}"}` };
 }
