@@ -21,6 +21,7 @@ export const ENV_SLACK_APP_TOKEN = 'SLACK_APP_TOKEN';
 export const ENV_SLACK_COMMAND = 'SLACK_COMMAND';
 export const ENV_SLACK_API_URL = 'FIREBREAK_SLACK_API_URL';
 export const ENV_SLACK_CHANNEL = 'FIREBREAK_SLACK_CHANNEL';
+export const ENV_TRUSTED_PROXIES = 'FIREBREAK_TRUSTED_PROXIES';
 
 /** Slack settings; Slack is off unless a bot token and a signing secret or app token are set. */
 export interface SlackConfig {
@@ -66,6 +67,11 @@ export interface Config {
   /** Role map file (who may run and approve). */
   readonly rolesFile: string;
   readonly port: number;
+  /**
+   * Proxies in front of `serve` whose `X-Forwarded-For` names the client in refusal records:
+   * addresses or networks, comma-separated. Empty: the peer's address is recorded.
+   */
+  readonly trustedProxies: readonly string[];
   readonly slack: SlackConfig;
   readonly assumeRole: AssumeRoleConfig;
 }
@@ -98,6 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatedAccountFile: env[ENV_SIMULATED_ACCOUNT] || 'config/simulated-account.yaml',
     rolesFile: env[ENV_ROLES_FILE] || 'config/roles.yaml',
     port,
+    trustedProxies: Object.freeze(
+      (env[ENV_TRUSTED_PROXIES] ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
     slack: Object.freeze(loadSlackConfig(env)),
     assumeRole: Object.freeze(loadAssumeRoleConfig(env)),
   });

@@ -19,6 +19,7 @@ export {
   ENV_SLACK_CHANNEL,
   ENV_SLACK_COMMAND,
   ENV_SLACK_SIGNING_SECRET,
+  ENV_TRUSTED_PROXIES,
 } from './config.js';
 export type { AssumeRoleConfig, Config, SlackConfig } from './config.js';
 export { RoleMap } from './roles.js';

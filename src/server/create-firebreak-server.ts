@@ -40,6 +40,8 @@ export interface FirebreakServerOptions {
   readonly apiRetries?: number;
   /** Add Node process metrics to `/metrics`. Default true. */
   readonly collectProcessMetrics?: boolean;
+  /** Proxies whose `X-Forwarded-For` is believed (FIREBREAK_TRUSTED_PROXIES); default none. */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** What `firebreak serve` runs. */
@@ -82,6 +84,7 @@ export function createFirebreakServer(options: FirebreakServerOptions): Firebrea
         ? { signingSecret, now: options.signatureNow ?? (() => options.clock.now()) }
         : undefined,
     sns: options.sns,
+    trustedProxies: options.trustedProxies,
     health: () => ({
       slack: mode,
       ...(mode === 'socket' && { slackConnected: chatops?.socketConnected() ?? false }),

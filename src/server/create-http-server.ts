@@ -6,11 +6,13 @@ import type { Application } from 'express';
 import { RefusalAudit } from '../audit/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { DEFAULT_SLACK_EVENTS_PATH } from '../chatops/index.js';
+import { ENV_TRUSTED_PROXIES } from '../config/index.js';
 import { createSystemClock, describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { createSlackRequestGuard } from './slack-request-guard.js';
 import { createSnsHttpRoute } from './sns-http-route.js';
+import { createOriginOf, parseTrustedProxies } from './request-origin.js';
 import type { SnsRouteHandler } from './sns-http-route.js';
 
 /** Default hard cap on an SNS request body, in bytes; the SNS handler applies its own limit below it. */
@@ -42,6 +44,11 @@ export interface HttpServerOptions {
   readonly snsMaxRequestBytes?: number;
   /** Extra facts for `/healthz` (Slack mode, queue). */
   readonly health?: () => Record<string, unknown>;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client in refusal records: addresses or networks
+   * (FIREBREAK_TRUSTED_PROXIES). Default none: the peer's address is recorded.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** The HTTP server of `firebreak serve`. */
@@ -91,6 +98,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const refusals =
     options.refusals ??
     new RefusalAudit({ audit: options.audit, clock: createSystemClock(), logger });
+  const proxies = options.trustedProxies ?? [];
+  const originOf = createOriginOf(
+    proxies.length === 0 ? undefined : parseTrustedProxies(proxies, ENV_TRUSTED_PROXIES),
+  );
   const app = express();
   const slackPath = options.slack?.path ?? DEFAULT_SLACK_EVENTS_PATH;
   app.disable('x-powered-by');
@@ -117,6 +128,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       logger,
       metrics,
       maxBodyBytes: options.slack.maxBodyBytes,
+      originOf,
     });
   const toSlack = (req: IncomingMessage, res: ServerResponse): void => {
     if (slackListener) return slackListener(req, res);
@@ -137,6 +149,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     maxBytes: options.snsMaxRequestBytes ?? DEFAULT_SNS_MAX_REQUEST_BYTES,
     refusals,
     logger,
+    originOf,
   });
   const timed = (route: string, res: ServerResponse): void => {
     const startedAt = process.hrtime.bigint();

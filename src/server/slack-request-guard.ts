@@ -5,6 +5,8 @@ import type { ChatOpsMetrics } from '../chatops/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
+import { createOriginOf } from './request-origin.js';
+import type { OriginOf } from './request-origin.js';
 
 /** Default largest Slack request body read, in bytes (Slack's payloads are far smaller). */
 export const DEFAULT_SLACK_MAX_BODY_BYTES = 512 * 1024;
@@ -20,6 +22,8 @@ export interface SlackRequestGuardOptions {
   readonly metrics?: Pick<ChatOpsMetrics, 'requestRefused'>;
   /** Largest body read, in bytes. Default 512 KiB. */
   readonly maxBodyBytes?: number;
+  /** Tells the client's address; default the peer's. */
+  readonly originOf?: OriginOf;
 }
 
 /** A request whose raw body has been read; Bolt's receiver reuses `rawBody`. */
@@ -59,6 +63,7 @@ function claimedUserId(body: string): string | undefined {
 export function createSlackRequestGuard(options: SlackRequestGuardOptions): SlackRequestGuard {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_SLACK_MAX_BODY_BYTES;
   const log = options.logger.child({ component: 'slack-guard' });
+  const originOf = options.originOf ?? createOriginOf(undefined);
 
   const refuse = async (
     req: IncomingMessage,
@@ -67,8 +72,8 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
     claimed: string | undefined,
   ) => {
     options.metrics?.requestRefused(`slack_${reason}`);
-    const remoteAddress = req.socket.remoteAddress;
-    log.warn('slack request refused', { reason, claimedSlackUserId: claimed, remoteAddress });
+    const origin = originOf(req);
+    log.warn('slack request refused', { reason, claimedSlackUserId: claimed, ...origin });
     // The refusal stands even when it cannot be audited (the store is down): answer anyway.
     await options.refusals
       .record({
@@ -79,7 +84,7 @@ export function createSlackRequestGuard(options: SlackRequestGuardOptions): Slac
           code: `SLACK_${reason.toUpperCase()}`,
           reason: message,
           claimedSlackUserId: claimed,
-          remoteAddress,
+          ...origin,
         },
       })
       .catch((error: unknown) => {

@@ -3,13 +3,17 @@ import type { RefusalAudit } from '../audit/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import { BodyTooLargeError, readRawBody } from './read-raw-body.js';
+import { createOriginOf } from './request-origin.js';
+import type { OriginOf } from './request-origin.js';
 
 /** An SNS delivery as the server hands it on (the shape of the triggers' SNS handler). */
 export interface SnsRouteRequest {
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The peer's address (behind a proxy: the proxy's), for the records of refusals. */
+  /** The client's address (see {@link OriginOf}), for the records of refusals. */
   readonly remoteAddress?: string;
+  /** The trusted proxy the request came through, if any. */
+  readonly proxyAddress?: string;
 }
 
 /** Serves `POST /sns`; the triggers' `createSnsDeliveryHandler` fits. */
@@ -26,6 +30,8 @@ export interface SnsHttpRouteOptions {
   /** Where refusals are audited (counted, past a limit per minute). */
   readonly refusals: RefusalAudit;
   readonly logger: Logger;
+  /** Tells the client's address; default the peer's. */
+  readonly originOf?: OriginOf;
 }
 
 /** Why a delivery never reached the handler. */
@@ -84,6 +90,7 @@ export function createSnsHttpRoute(
   options: SnsHttpRouteOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { handler, refusals, logger } = options;
+  const originOf = options.originOf ?? createOriginOf(undefined);
   const refuse = (
     req: IncomingMessage,
     res: ServerResponse,
@@ -91,9 +98,9 @@ export function createSnsHttpRoute(
     text = `${refusal.code}\n`,
   ) => {
     const { status, code } = refusal;
-    const remoteAddress = req.socket.remoteAddress;
-    logger.warn('sns delivery refused', { code, reason: refusal.message, remoteAddress });
-    const data = { code, status, detail: refusal.message, remoteAddress };
+    const origin = originOf(req);
+    logger.warn('sns delivery refused', { code, reason: refusal.message, ...origin });
+    const data = { code, status, detail: refusal.message, ...origin };
     refusals.record({ type: 'trigger.refused', actor: 'sns', data }).catch((error: unknown) => {
       logger.error('audit of an sns refusal failed', { error: describeError(error) });
     });
@@ -115,8 +122,7 @@ export function createSnsHttpRoute(
       return answer(res, 400, 'SNS_MALFORMED\n', true);
     }
     try {
-      const remoteAddress = req.socket.remoteAddress;
-      const result = await handler({ body, headers: toHeaderRecord(req), remoteAddress });
+      const result = await handler({ body, headers: toHeaderRecord(req), ...originOf(req) });
       answer(res, result.status, `${result.outcome ?? result.status}\n`);
     } catch (error) {
       logger.error('sns delivery failed', { error: describeError(error) });

@@ -76,11 +76,11 @@ export function createSnsRoute(options: SnsRouteOptions): SnsDeliveryHandler {
       await intake.onNotification(envelope, event);
     },
     onRefusal: async (refusal) => {
-      const { code, topicArn, messageId, detail, remoteAddress } = refusal;
+      const { code, topicArn, messageId, detail, remoteAddress, proxyAddress } = refusal;
       await refusals.record({
         type: 'trigger.refused',
         actor: 'sns',
-        data: { code, topicArn, messageId, reason: detail, remoteAddress },
+        data: { code, topicArn, messageId, reason: detail, remoteAddress, proxyAddress },
       });
     },
   });

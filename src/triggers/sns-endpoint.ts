@@ -25,8 +25,10 @@ export interface SnsDeliveryRequest {
   readonly body: string | Buffer;
   /** Header names in any case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The peer's address, for the records of refusals. */
+  /** The client's address, for the records of refusals. */
   readonly remoteAddress?: string;
+  /** The trusted proxy the delivery came through, if any. */
+  readonly proxyAddress?: string;
 }
 
 /** What the handler decided; `outcome` is stable and goes into logs and metrics. */
@@ -72,6 +74,8 @@ export interface SnsRefusal {
   readonly detail: string;
   /** The address the request came from, when known. */
   readonly remoteAddress?: string;
+  /** The trusted proxy it came through, if any. */
+  readonly proxyAddress?: string;
 }
 
 /** Options for {@link createSnsDeliveryHandler}. */
@@ -217,9 +221,14 @@ async function dispatch(config: HandlerConfig, envelope: SnsEnvelope): Promise<S
 async function refuse(
   config: HandlerConfig,
   refusal: Refusal,
-  remoteAddress: string | undefined,
+  origin: Pick<SnsDeliveryRequest, 'remoteAddress' | 'proxyAddress'>,
 ): Promise<SnsDeliveryResponse> {
-  const reason = { ...refusal.reason, ...(remoteAddress !== undefined && { remoteAddress }) };
+  const { remoteAddress, proxyAddress } = origin;
+  const reason = {
+    ...refusal.reason,
+    ...(remoteAddress !== undefined && { remoteAddress }),
+    ...(proxyAddress !== undefined && { proxyAddress }),
+  };
   config.logger.warn('sns delivery refused', {
     code: reason.code,
     reason: reason.detail.slice(0, 300),
@@ -286,7 +295,7 @@ export function createSnsDeliveryHandler(options: SnsDeliveryHandlerOptions): Sn
       envelope = parseDelivery(config, request);
       await checkDelivery(config, envelope);
     } catch (error) {
-      if (error instanceof Refusal) return refuse(config, error, request.remoteAddress);
+      if (error instanceof Refusal) return refuse(config, error, request);
       throw error;
     }
 

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.awsMode).toBe('simulated');
     expect(config.redisUrl).toBeUndefined();
+    expect(config.trustedProxies).toEqual([]);
     expect(config.assumeRole).toEqual({
       byAccount: {},
       byRunbook: {},
@@ -42,6 +43,11 @@ describe('loadConfig', () => {
     const attempt = () => loadConfig({ FIREBREAK_ACCOUNT_ROLES: '4444=arn:aws:iam::4444:role/x' });
     expect(attempt).toThrow(FirebreakError);
     expect(attempt).toThrow(/expected account=roleArn pairs/);
+  });
+
+  it('reads the trusted proxies as a comma-separated list', () => {
+    const config = loadConfig({ FIREBREAK_TRUSTED_PROXIES: ' 10.0.0.0/8, ::1,' });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '::1']);
   });
 
   it('refuses an unknown FIREBREAK_AWS mode', () => {

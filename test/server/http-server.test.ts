@@ -11,9 +11,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(sns?: (r: SnsRouteRequest) => Promise<{ status: number; outcome?: string }>) {
+async function start(
+  sns?: (r: SnsRouteRequest) => Promise<{ status: number; outcome?: string }>,
+  trustedProxies?: readonly string[],
+) {
   audit = new MemoryAuditLog(new VirtualClock(0));
   server = createHttpServer({
+    trustedProxies,
     logger: createSilentLogger(),
     audit,
     metrics: new ServerMetrics({ collectProcessMetrics: false }),
@@ -132,6 +136,73 @@ describe('createHttpServer', () => {
       ),
     );
     expect(statuses).toEqual([200, 200, 200]);
+  });
+
+  it('records the client a trusted proxy forwarded for, and the proxy, in refusals', async () => {
+    const url = await start(undefined, ['127.0.0.1']);
+    const headers = { 'x-forwarded-for': '192.0.2.1, 198.51.100.7' };
+    await fetch(`${url}/sns`, { method: 'POST', body: '{}', headers });
+
+    expect(audit.records[0]?.data).toMatchObject({
+      code: 'SNS_NOT_CONFIGURED',
+      remoteAddress: '198.51.100.7',
+      proxyAddress: '127.0.0.1',
+    });
+  });
+
+  it('hands the SNS handler the forwarded client only behind a trusted proxy', async () => {
+    const seen: SnsRouteRequest[] = [];
+    const handler = async (request: SnsRouteRequest) => {
+      seen.push(request);
+      return { status: 200 };
+    };
+    const headers = { 'x-forwarded-for': '198.51.100.7' };
+    const behindProxy = await start(handler, ['127.0.0.0/8']);
+    await fetch(`${behindProxy}/sns`, { method: 'POST', body: '{}', headers });
+    await server?.close();
+    const direct = await start(handler);
+    await fetch(`${direct}/sns`, { method: 'POST', body: '{}', headers });
+
+    expect(seen.map((r) => [r.remoteAddress, r.proxyAddress])).toEqual([
+      ['198.51.100.7', '127.0.0.1'],
+      ['127.0.0.1', undefined],
+    ]);
+  });
+
+  it('records the forwarded client of a refused Slack request behind a trusted proxy', async () => {
+    audit = new MemoryAuditLog(new VirtualClock(0));
+    server = createHttpServer({
+      logger: createSilentLogger(),
+      audit,
+      metrics: new ServerMetrics({ collectProcessMetrics: false }),
+      slack: { signingSecret: 'secret' },
+      trustedProxies: ['127.0.0.1'],
+    });
+    const url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    const answer = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      body: 'user_id=UFORGED',
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+    });
+
+    expect(answer.status).toBe(401);
+    expect(audit.records[0]?.data).toMatchObject({
+      code: 'SLACK_UNSIGNED',
+      claimedSlackUserId: 'UFORGED',
+      remoteAddress: '198.51.100.7',
+      proxyAddress: '127.0.0.1',
+    });
+  });
+
+  it('refuses to start with a trusted proxy that is not an address or network', () => {
+    expect(() =>
+      createHttpServer({
+        logger: createSilentLogger(),
+        audit: new MemoryAuditLog(new VirtualClock(0)),
+        metrics: new ServerMetrics({ collectProcessMetrics: false }),
+        trustedProxies: ['lb.internal'],
+      }),
+    ).toThrow('FIREBREAK_TRUSTED_PROXIES: "lb.internal" is not an IP address or network');
   });
 
   it('answers /sns with 503 when no handler is configured', async () => {

@@ -146,6 +146,7 @@ export function registerServeCommand(
         refusals,
         actions: runtime.actions,
         aws: runtime.aws,
+        trustedProxies: config.trustedProxies,
       });
       postNote = server.chatops && ((note) => server.chatops?.noteTrigger(note));
       let bound: number;
