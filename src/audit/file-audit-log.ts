@@ -16,6 +16,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { FirebreakError } from '../shared/index.js';
 import type { Clock } from '../shared/index.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
+import { lockFile } from './file-lock.js';
 import { GENESIS_HASH, sealRecord } from './hash-chain.js';
 import { AuditChainBrokenError } from './errors.js';
 import { verifyChainLines } from './verify-chain.js';
@@ -58,42 +59,6 @@ export function readWrittenTail(logPath: string): TailReading {
     // Reported below.
   }
   return { unreadable: `${path} is not an audit tail ({"seq":N,"hash":"..."}); it is ignored` };
-}
-
-/** Longest a lock may be held before it is taken as left by a process that died. */
-const LOCK_STALE_MS = 10_000;
-/** Longest an append waits for the lock. */
-const LOCK_WAIT_MS = 10_000;
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * Takes `<log>.lock` (created exclusively) so that processes on one machine append one at a
- * time; returns the release. A lock older than {@link LOCK_STALE_MS} is a dead process's.
- */
-function lockLog(logPath: string): () => void {
-  const lockPath = `${logPath}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
-    }
-    const heldSince = statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-    if (Date.now() - heldSince > LOCK_STALE_MS) {
-      rmSync(lockPath, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new FirebreakError(
-        'AUDIT_LOG_LOCKED',
-        `${lockPath} has been held for ${LOCK_WAIT_MS / 1000} s; ` +
-          `if no firebreak process is writing ${logPath}, remove it`,
-      );
-    }
-    Atomics.wait(pause, 0, 0, 2);
-  }
 }
 
 /** Bytes read at a time when a whole log is checked. */
@@ -206,7 +171,7 @@ export class FileAuditLog implements AuditSink {
 
   /** Appends at once, holding the file's lock; synchronous, so records never interleave. */
   appendSync(entry: AuditEntry): AuditRecord {
-    const release = lockLog(this.options.path);
+    const release = lockFile(`${this.options.path}.lock`, this.options.path);
     try {
       this.catchUp();
       const time = new Date(this.options.clock.now()).toISOString();
