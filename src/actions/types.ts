@@ -91,6 +91,12 @@ export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
   plan?(input: TInput, context: PlanContext): Promise<PlannedChange[]>;
   /** Mutating actions: how `firebreak undo` reverses what `run` recorded in its output. */
   readonly undo?: UndoDefinition<TInput, TOutput>;
+  /**
+   * Actions that wait (`wait`): when the step is over, in ms since the epoch, read from what
+   * `run` returned. Until then the step holds its run but no worker: a timer resumes it, and an
+   * abort ends the run at once. Undefined or past: the step is over now.
+   */
+  resumeAt?(output: TOutput): number | undefined;
 }
 
 /** Any action, with its types erased, as the registry holds them. */

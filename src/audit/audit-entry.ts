@@ -8,6 +8,7 @@ export type AuditEventType =
   | 'step.finished'
   | 'step.failed'
   | 'step.skipped'
+  | 'step.waiting'
   | 'approval.requested'
   | 'approval.decided'
   | 'approval.refused'

@@ -14,7 +14,9 @@ export function formatRun(run: RunState): string {
     const waiting =
       step.status === 'awaiting_approval' && step.approval
         ? `  needs ${step.approval.min} of [${step.approval.roles.join(', ')}]`
-        : '';
+        : step.waitUntilMs !== undefined
+          ? `  waiting until ${new Date(step.waitUntilMs).toISOString()}`
+          : '';
     lines.push(
       `  ${step.phase.padEnd(9)} ${step.id.padEnd(22)} ${step.action.padEnd(30)} ${step.status}${error}${waiting}`,
     );

@@ -6,6 +6,8 @@ export type EngineEvent =
   | { type: 'step_succeeded'; stepId: string; atMs: number; outputs: unknown }
   | { type: 'step_skipped'; stepId: string; atMs: number; reason: string }
   | { type: 'step_failed'; stepId: string; atMs: number; error: StepError }
+  /** The step's action waits: the step is over at `untilMs` (see `ActionDefinition.resumeAt`). */
+  | { type: 'step_waiting'; stepId: string; atMs: number; untilMs: number; outputs: unknown }
   | { type: 'approval_needed'; stepId: string; atMs: number; preview: unknown }
   | {
       type: 'approval_decided';
@@ -22,6 +24,8 @@ export type EngineEvent =
   | { type: 'deadline_reached'; stepId: string; atMs: number }
   /** A retry's wait is over (the driver's timer from `schedule_retry` fired). */
   | { type: 'retry_due'; stepId: string; atMs: number }
+  /** A waiting step's time is up (the driver's timer from `schedule_wait` fired). */
+  | { type: 'wait_over'; stepId: string; atMs: number }
   | {
       type: 'abort_requested';
       atMs: number;
@@ -38,6 +42,8 @@ export type EngineCommand =
   | { type: 'schedule_deadline'; stepId: string; atMs: number }
   /** Feed `retry_due` for the step at `atMs`; `attempt` is the attempt that will then run. */
   | { type: 'schedule_retry'; stepId: string; attempt: number; atMs: number }
+  /** Feed `wait_over` for the step at `atMs`. */
+  | { type: 'schedule_wait'; stepId: string; atMs: number }
   | { type: 'run_finished'; status: RunStatus };
 
 /** Why an event was not applied (late or duplicate click, self-approval...). */

@@ -94,6 +94,8 @@ export interface StepState {
   readonly retry?: RetryPlan;
   /** When the next attempt is due, while a retry waits. */
   readonly retryAtMs?: number;
+  /** When a waiting step (`wait`) is over; its outputs are kept meanwhile. */
+  readonly waitUntilMs?: number;
   /** Compensation steps to run, in order, when this step fails (`onFailure.compensate`). */
   readonly compensate?: readonly string[];
   /** True for steps under the runbook's `compensation`: they run only when named. */

@@ -226,7 +226,13 @@ export async function runStep(
     }
     const outputs = fanOut ? results : results[0];
     await Promise.all(pendingAudit);
-    return { type: 'step_succeeded', stepId, atMs: now(), outputs: outputs ?? {} };
+    const atMs = now();
+    // A waiting action's step is over later; a fanned-out one when its last item's wait is.
+    const untilMs = Math.max(...results.map((result) => action.resumeAt?.(result) ?? atMs));
+    if (untilMs > atMs) {
+      return { type: 'step_waiting', stepId, atMs, untilMs, outputs: outputs ?? {} };
+    }
+    return { type: 'step_succeeded', stepId, atMs, outputs: outputs ?? {} };
   } catch (error) {
     await Promise.all(pendingAudit);
     logger.warn('step failed', { error: describeError(error) });

@@ -127,6 +127,8 @@ function dispatch(state: RunState, event: EngineEvent): Transition {
       return onDeadline(state, event);
     case 'retry_due':
       return onRetryDue(state, event);
+    case 'wait_over':
+      return onWaitOver(state, event);
     default:
       return onStepResult(state, event);
   }
@@ -134,12 +136,17 @@ function dispatch(state: RunState, event: EngineEvent): Transition {
 
 type StepResultEvent = Extract<
   EngineEvent,
-  { type: 'step_succeeded' | 'step_skipped' | 'step_failed' | 'approval_needed' }
+  { type: 'step_succeeded' | 'step_skipped' | 'step_failed' | 'approval_needed' | 'step_waiting' }
 >;
 
 function onStepResult(state: RunState, event: StepResultEvent): Transition {
   const step = state.steps[state.cursor];
-  if (!step || step.id !== event.stepId || step.status !== 'running') {
+  if (
+    !step ||
+    step.id !== event.stepId ||
+    step.status !== 'running' ||
+    step.waitUntilMs !== undefined
+  ) {
     return refuse(state, {
       code: 'STEP_NOT_IN_HAND',
       message: `step ${event.stepId} is not the running step of run ${state.runId}`,
@@ -149,6 +156,14 @@ function onStepResult(state: RunState, event: StepResultEvent): Transition {
   const base = { runId: state.runId, stepId: step.id };
 
   if (event.type === 'approval_needed') return requestApproval(draft, step, event);
+
+  if (event.type === 'step_waiting') {
+    const { untilMs, outputs } = event;
+    const until = new Date(untilMs).toISOString();
+    draft.audit.push({ ...base, type: 'step.waiting', data: { until, outputs } });
+    draft.commands.push({ type: 'schedule_wait', stepId: step.id, atMs: untilMs });
+    return { ...draft, state: replaceStep(state, { ...step, waitUntilMs: untilMs, outputs }) };
+  }
 
   if (event.type === 'step_succeeded') {
     const done = { ...step, status: 'succeeded' as const, outputs: event.outputs };
@@ -218,6 +233,35 @@ function onRetryDue(
   }
   const draft: Draft = { state, commands: [], audit: [] };
   return startStep(draft, state.cursor, event.atMs, step.attempt + 1);
+}
+
+function onWaitOver(
+  state: RunState,
+  event: Extract<EngineEvent, { type: 'wait_over' }>,
+): Transition {
+  const step = state.steps[state.cursor];
+  // Decided by comparing times: an early or repeated timer changes nothing.
+  if (
+    !step ||
+    step.id !== event.stepId ||
+    step.waitUntilMs === undefined ||
+    event.atMs < step.waitUntilMs
+  ) {
+    return refuse(state, {
+      code: 'STEP_NOT_IN_HAND',
+      message: `step ${event.stepId} of run ${state.runId} is not waiting`,
+    });
+  }
+  const { waitUntilMs: _over, ...rest } = step;
+  const done = { ...rest, status: 'succeeded' as const, finishedAtMs: event.atMs };
+  const draft: Draft = { state: replaceStep(state, done), commands: [], audit: [] };
+  draft.audit.push({
+    type: 'step.finished',
+    runId: state.runId,
+    stepId: step.id,
+    data: { outputs: step.outputs },
+  });
+  return advance(draft, state.cursor + 1, event.atMs);
 }
 
 function requestApproval(
@@ -424,8 +468,11 @@ function onAbort(
     data: { reason: event.reason, origin: event.origin },
   });
   const abort = { by: event.by, reason: event.reason, atMs: event.atMs };
+  // Steps that wait (an approval, a `wait`) end here; one in flight finishes, its result refused.
   const steps = state.steps.map((s) =>
-    s.status === 'awaiting_approval' ? { ...s, status: 'cancelled' as const } : s,
+    s.status === 'awaiting_approval' || s.waitUntilMs !== undefined
+      ? { ...s, status: 'cancelled' as const, finishedAtMs: event.atMs }
+      : s,
   );
   const failure = { code: 'RUN_ABORTED', message: `aborted by ${event.by}: ${event.reason}` };
   return finish({ ...draft, state: { ...state, steps, abort, failure } }, 'aborted', event.atMs);

@@ -309,6 +309,9 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     const step = state.steps[state.cursor];
     if (!step) return;
     const timer = { runId: state.runId, stepId: step.id, attempt: step.attempt };
+    if (step.status === 'running' && step.waitUntilMs !== undefined) {
+      return this.addTimerJob('wait', { ...timer, atMs: step.waitUntilMs });
+    }
     if (step.status === 'running' && step.retryAtMs !== undefined) {
       return this.addTimerJob('retry', {
         ...timer,
@@ -447,6 +450,15 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       case 'schedule_retry': {
         const { stepId, attempt, atMs } = command;
         return this.addTimerJob('retry', { runId, stepId, attempt, atMs });
+      }
+      case 'schedule_wait': {
+        const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
+        return this.addTimerJob('wait', {
+          runId,
+          stepId: command.stepId,
+          attempt,
+          atMs: command.atMs,
+        });
       }
       case 'request_approval':
         this.options.logger.info('approval requested', { runId, stepId: command.stepId });

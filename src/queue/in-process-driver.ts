@@ -206,9 +206,11 @@ export class InProcessDriver implements RunDriver {
         });
         return;
       case 'schedule_retry':
+      case 'schedule_wait':
         this.options.clock.setTimer(command.atMs, () => {
           const event = {
-            type: 'retry_due' as const,
+            type:
+              command.type === 'schedule_wait' ? ('wait_over' as const) : ('retry_due' as const),
             stepId: command.stepId,
             atMs: this.options.clock.now(),
           };

@@ -42,8 +42,11 @@ export function stepJobId(data: StepJobData): string {
   return jobKey(data.runId, data.stepId, data.attempt, data.approved ? 'approved' : 'first');
 }
 
-/** The job names of timers: `deadline` feeds `deadline_reached`, `retry` feeds `retry_due`. */
-export type TimerJobName = 'deadline' | 'retry';
+/**
+ * The job names of timers: `deadline` feeds `deadline_reached`, `retry` feeds `retry_due`,
+ * `wait` feeds `wait_over`.
+ */
+export type TimerJobName = 'deadline' | 'retry' | 'wait';
 
 /** The job id of a timer; the due time is part of it, as an escalation sets a second deadline. */
 export function timerJobId(name: TimerJobName, data: TimerJobData): string {

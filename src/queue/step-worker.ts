@@ -7,8 +7,15 @@ import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
 import { EARLY_STEP_JOB_DELAY_MS, STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
-import type { StepJobData, TimerJobData } from './step-jobs.js';
+import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { createThrottledWarning } from './check-redis.js';
+
+/** The event each timer job feeds when it is due. */
+const TIMER_EVENTS = {
+  deadline: 'deadline_reached',
+  retry: 'retry_due',
+  wait: 'wait_over',
+} as const satisfies Record<TimerJobName, string>;
 
 /** Default steps one worker process runs at once. */
 export const DEFAULT_WORKER_CONCURRENCY = 20;
@@ -141,7 +148,7 @@ export class StepWorker {
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
-    if (job.name === 'deadline' || job.name === 'retry')
+    if (job.name === 'deadline' || job.name === 'retry' || job.name === 'wait')
       return this.processTimer(job as Job<TimerJobData>, token);
     return this.processStep(job as Job<StepJobData>, token);
   }
@@ -174,7 +181,8 @@ export class StepWorker {
       step.status === 'running' &&
       step.attempt === data.attempt &&
       step.approved === data.approved &&
-      step.retryAtMs === undefined;
+      step.retryAtMs === undefined &&
+      step.waitUntilMs === undefined;
     if (!current) {
       const stored = await this.driver.store.load(runId);
       if (stored) await this.driver.ensureScheduled(stored);
@@ -212,7 +220,7 @@ export class StepWorker {
       await job.moveToDelayed(atMs, token);
       throw new DelayedError();
     }
-    const type = job.name === 'retry' ? ('retry_due' as const) : ('deadline_reached' as const);
+    const type = TIMER_EVENTS[job.name as TimerJobName];
     await this.driver.feed(runId, { type, stepId, atMs: nowMs });
   }
 

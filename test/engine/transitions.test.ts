@@ -218,3 +218,73 @@ phases:
     expect(t.audit[0]).toMatchObject({ type: 'run.abort_requested', data: { origin } });
   });
 });
+
+describe('a waiting step', () => {
+  const waiting = () =>
+    applyEvent(start().state, {
+      type: 'step_waiting',
+      stepId: 'look',
+      atMs: 2000,
+      untilMs: 62_000,
+      outputs: { until: '1970-01-01T00:01:02.000Z' },
+    });
+
+  it('keeps its outputs, schedules its end and audits the time it waits for', () => {
+    const t = waiting();
+    expect(t.state.steps[0]).toMatchObject({
+      status: 'running',
+      waitUntilMs: 62_000,
+      outputs: { until: '1970-01-01T00:01:02.000Z' },
+    });
+    expect(t.commands).toEqual([{ type: 'schedule_wait', stepId: 'look', atMs: 62_000 }]);
+    expect(t.audit).toEqual([
+      {
+        type: 'step.waiting',
+        runId: 'run-1',
+        stepId: 'look',
+        data: { until: '1970-01-01T00:01:02.000Z', outputs: { until: '1970-01-01T00:01:02.000Z' } },
+      },
+    ]);
+  });
+
+  it('finishes with its outputs when the time is up, not before, and the run goes on', () => {
+    const state = waiting().state;
+    const early = applyEvent(state, { type: 'wait_over', stepId: 'look', atMs: 61_999 });
+    expect(early.refusal?.code).toBe('STEP_NOT_IN_HAND');
+
+    const over = applyEvent(state, { type: 'wait_over', stepId: 'look', atMs: 62_010 });
+    expect(over.state.steps[0]).toMatchObject({ status: 'succeeded', finishedAtMs: 62_010 });
+    expect(over.state.steps[0]?.waitUntilMs).toBeUndefined();
+    expect(over.audit.map((a) => `${a.type}:${a.stepId}`)).toEqual([
+      'step.finished:look',
+      'step.started:cut',
+    ]);
+    expect(over.audit[0]?.data).toEqual({ outputs: { until: '1970-01-01T00:01:02.000Z' } });
+    expect(
+      applyEvent(over.state, { type: 'wait_over', stepId: 'look', atMs: 62_020 }).refusal,
+    ).toMatchObject({ code: 'STEP_NOT_IN_HAND' });
+  });
+
+  it('refuses a step result meanwhile (a stale delivery of the step)', () => {
+    const result = applyEvent(waiting().state, {
+      type: 'step_succeeded',
+      stepId: 'look',
+      atMs: 3000,
+      outputs: {},
+    });
+    expect(result.refusal?.code).toBe('STEP_NOT_IN_HAND');
+  });
+
+  it('is cancelled by an abort at once, and its timer is refused after', () => {
+    const aborted = applyEvent(waiting().state, {
+      type: 'abort_requested',
+      atMs: 5000,
+      by: 'U9',
+      reason: 'false alarm',
+    });
+    expect(aborted.state.status).toBe('aborted');
+    expect(aborted.state.steps[0]).toMatchObject({ status: 'cancelled', finishedAtMs: 5000 });
+    const late = applyEvent(aborted.state, { type: 'wait_over', stepId: 'look', atMs: 62_000 });
+    expect(late.refusal?.code).toBe('RUN_FINISHED');
+  });
+});

@@ -48,7 +48,12 @@ function elapsedOf(step: StepState, nowMs: number): string {
 }
 
 function toStepLine(step: StepState, nowMs: number): string {
-  const detail = step.error ? ` · ${escapeSlackText(step.error.code)}` : '';
+  const until = step.waitUntilMs === undefined ? undefined : new Date(step.waitUntilMs);
+  const detail = step.error
+    ? ` · ${escapeSlackText(step.error.code)}`
+    : until
+      ? ` · waiting until ${until.toISOString().slice(11, 16)} UTC`
+      : '';
   return `${toStepIcon(step.status)} ${step.phase} / \`${step.id}\` ${step.status}${elapsedOf(step, nowMs)}${detail}`;
 }
 
