@@ -21,13 +21,20 @@ export interface LoggerOptions {
   destinationFd?: number;
 }
 
-function fromPino(base: pino.Logger): Logger {
+/**
+ * Wraps the pino logger `resolve` gives. A child is made on its first line, not when asked for:
+ * the engine asks for one per step, and most steps log nothing.
+ */
+function fromPino(resolve: () => pino.Logger): Logger {
   return {
-    debug: (message, fields) => base.debug(fields ?? {}, message),
-    info: (message, fields) => base.info(fields ?? {}, message),
-    warn: (message, fields) => base.warn(fields ?? {}, message),
-    error: (message, fields) => base.error(fields ?? {}, message),
-    child: (fields) => fromPino(base.child(fields)),
+    debug: (message, fields) => resolve().debug(fields ?? {}, message),
+    info: (message, fields) => resolve().info(fields ?? {}, message),
+    warn: (message, fields) => resolve().warn(fields ?? {}, message),
+    error: (message, fields) => resolve().error(fields ?? {}, message),
+    child: (fields) => {
+      let child: pino.Logger | undefined;
+      return fromPino(() => (child ??= resolve().child(fields)));
+    },
   };
 }
 
@@ -35,7 +42,8 @@ function fromPino(base: pino.Logger): Logger {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env['LOG_LEVEL'] ?? 'info';
   const destination = pino.destination({ fd: options.destinationFd ?? 2, sync: true });
-  return fromPino(pino({ level, base: { app: 'firebreak' } }, destination));
+  const base = pino({ level, base: { app: 'firebreak' } }, destination);
+  return fromPino(() => base);
 }
 
 /** A logger that drops everything: the default in tests and library code. */
