@@ -398,7 +398,7 @@ export function createSlackChatOps(options: SlackChatOpsOptions): SlackChatOps {
     },
     stop: async () => {
       detach();
-      publisher.close();
+      await publisher.close();
       if (mode === 'socket') await socket.stop();
     },
   };

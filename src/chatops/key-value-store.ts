@@ -19,6 +19,10 @@ export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
   /** Sets `key`, replacing any value, for `ttlMs` milliseconds. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Keeps `key` for another `ttlMs` if it still holds `value`; false when it does not. */
+  renew(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Removes `key` if it still holds `value`. */
+  release(key: string, value: string): Promise<void>;
 }
 
 /** A {@link KeyValueStore} in this process's memory; entries expire on the given clock. */
@@ -47,6 +51,16 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries.set(key, { value, expiresAtMs: this.clock.now() + ttlMs });
   }
 
+  async renew(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.read(key) !== value) return false;
+    this.entries.set(key, { value, expiresAtMs: this.clock.now() + ttlMs });
+    return true;
+  }
+
+  async release(key: string, value: string): Promise<void> {
+    if (this.read(key) === value) this.entries.delete(key);
+  }
+
   private read(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
@@ -56,12 +70,26 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 }
 
+// KEYS: the key. ARGV: the value it must hold, then the new time to live in ms (renew only).
+const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
 /** A {@link KeyValueStore} in Redis, so that several servers agree; keys get `prefix`. */
 export class RedisKeyValueStore implements KeyValueStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
+
+  async renew(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(RENEW_SCRIPT, 1, this.prefix + key, value, ttlMs)) === 1;
+  }
+
+  async release(key: string, value: string): Promise<void> {
+    await this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key, value);
+  }
 
   async claim(key: string, value: string, ttlMs: number): Promise<ClaimResult> {
     const fullKey = this.prefix + key;
@@ -93,7 +121,10 @@ export class LayeredKeyValueStore implements KeyValueStore {
   async claim(key: string, value: string, ttlMs: number): Promise<ClaimResult> {
     const local = await this.local.claim(key, value, ttlMs);
     if (!local.claimed) return local;
-    return this.shared.claim(key, value, ttlMs);
+    const shared = await this.shared.claim(key, value, ttlMs);
+    // Another server was first: this process's memory must say so too, not hold our value.
+    if (!shared.claimed) await this.local.set(key, shared.value, ttlMs);
+    return shared;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -103,5 +134,18 @@ export class LayeredKeyValueStore implements KeyValueStore {
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.local.set(key, value, ttlMs);
     await this.shared.set(key, value, ttlMs);
+  }
+
+  /** Asks the shared store only: another server may have taken the key since. */
+  async renew(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const renewed = await this.shared.renew(key, value, ttlMs);
+    if (renewed) await this.local.set(key, value, ttlMs);
+    else await this.local.release(key, value);
+    return renewed;
+  }
+
+  async release(key: string, value: string): Promise<void> {
+    await this.local.release(key, value);
+    await this.shared.release(key, value);
   }
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { webApi } from '@slack/bolt';
 import type { RunDriver, RunState, StepState } from '../engine/index.js';
 import { isFinished } from '../engine/index.js';
@@ -18,6 +20,10 @@ export const RUN_MESSAGE_TTL_MS = 7 * 24 * 3600 * 1000;
 const MAX_MERGED_REPLY_CHARS = 3500;
 /** Tries of a call that fails for a reason other than a rate limit. */
 const MAX_ATTEMPTS = 3;
+/** Default time a server's claim on posting a run lasts unless renewed: 30 seconds. */
+export const DEFAULT_PUBLISH_LEASE_MS = 30_000;
+/** What the lease of a run holds once its owner has posted everything about it. */
+const LEASE_DONE = 'done';
 
 /** The part of the Slack Web API the publisher calls. */
 export interface SlackChatClient {
@@ -37,6 +43,17 @@ export interface RunMessagePublisherOptions {
   /** Least time between two updates of one run's message, in milliseconds. Default 1000. */
   readonly minUpdateIntervalMs?: number;
   readonly metrics?: ChatOpsMetrics;
+  /**
+   * Names this server in the store's lease on each run it posts (one server posts a run's
+   * message, thread and approvals; the others post only their trigger notes). Default
+   * `<hostname>:<pid>:<random>`.
+   */
+  readonly publisherId?: string;
+  /**
+   * How long a lease lasts unless renewed, in ms: a server that stopped is replaced, for the
+   * runs it posted, this long after its last renewal. Default {@link DEFAULT_PUBLISH_LEASE_MS}.
+   */
+  readonly leaseMs?: number;
 }
 
 type OutboxItem =
@@ -52,7 +69,8 @@ type OutboxItem =
       readonly replyKey?: string;
       readonly note?: { readonly key: string; readonly more: number };
     }
-  | { readonly kind: 'approval'; readonly stepId: string };
+  /** `updateOnly`: the decision on an approval that may have been posted; never posted anew. */
+  | { readonly kind: 'approval'; readonly stepId: string; readonly updateOnly?: boolean };
 
 interface RunRecord {
   readonly runId: string;
@@ -78,6 +96,15 @@ interface RunRecord {
   sending: number;
   /** Reply keys of the step replies and summary posted in the thread (by any process). */
   replied: Set<string>;
+  /**
+   * Who posts the run: this server (`ours`), another one (`theirs`: only notes are sent from
+   * here), or nobody any more (`done`: its owner posted everything). Unknown until asked.
+   */
+  lease?: 'ours' | 'theirs' | 'done';
+  /** When the lease was last claimed or renewed by this server. */
+  leaseCheckedAtMs: number;
+  /** Made for a note only: what the run posted before is not known here. */
+  noteOnly: boolean;
 }
 
 /** Finished runs a publisher remembers, so that seeing one again posts nothing. */
@@ -88,6 +115,8 @@ export const toChannelKey = (runId: string) => `run:${runId}:channel`;
 const toMessageKey = (runId: string) => `run:${runId}:message`;
 const toRepliedKey = (runId: string) => `run:${runId}:replied`;
 const toApprovalKey = (runId: string, stepId: string) => `run:${runId}:approval:${stepId}`;
+const toSentKey = (runId: string) => `run:${runId}:sent`;
+const toLeaseKey = (runId: string) => `run:${runId}:publisher`;
 const SUMMARY_REPLY_KEY = '#summary';
 
 /**
@@ -99,6 +128,9 @@ const SUMMARY_REPLY_KEY = '#summary';
  * @see https://docs.slack.dev/apis/web-api/rate-limits
  */
 export class RunMessagePublisher {
+  readonly publisherId: string;
+  private readonly leaseMs: number;
+  private leaseSweep: (() => void) | undefined;
   private readonly records = new Map<string, RunRecord>();
   /** Runs whose final state was sent, with its version (bounded; insertion order is age). */
   private readonly finished = new Map<string, number>();
@@ -108,6 +140,9 @@ export class RunMessagePublisher {
   constructor(private readonly options: RunMessagePublisherOptions) {
     this.minUpdateIntervalMs = options.minUpdateIntervalMs ?? DEFAULT_MIN_UPDATE_INTERVAL_MS;
     this.metrics = options.metrics ?? NOOP_CHATOPS_METRICS;
+    this.publisherId =
+      options.publisherId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_PUBLISH_LEASE_MS;
   }
 
   /** Follows every run of `driver`; returns the function that stops it. */
@@ -131,7 +166,10 @@ export class RunMessagePublisher {
       return;
     }
     if (state.version <= record.latest.version) return;
-    this.queueChanges(record, record.latest, state);
+    // Another server posts this run: keep the state, should this server have to take over.
+    if (record.lease !== 'theirs' && record.lease !== 'done') {
+      this.queueChanges(record, record.latest, state);
+    }
     record.latest = state;
     this.kick(record);
   }
@@ -148,6 +186,7 @@ export class RunMessagePublisher {
       record = this.createRecord(state);
       // Its message, if posted, is some process's: only the note is new here.
       record.sentVersion = state.version;
+      record.noteOnly = true;
     }
     let earlier = 0;
     const kept = record.outbox.filter((item, at) => {
@@ -183,9 +222,22 @@ export class RunMessagePublisher {
     }
   }
 
-  /** Cancels pending timers (on shutdown). Queued updates are not sent. */
-  close(): void {
+  /**
+   * Cancels pending timers (on shutdown) and gives up this server's leases, so that another
+   * server (or this one restarted) takes its runs over at once. Queued updates are not sent.
+   */
+  async close(): Promise<void> {
+    this.leaseSweep?.();
+    this.leaseSweep = undefined;
+    const owned = [...this.records.values()].filter((record) => record.lease === 'ours');
     for (const record of this.records.values()) record.timer?.cancel();
+    await Promise.all(
+      owned.map((record) =>
+        this.options.store.release(toLeaseKey(record.runId), this.publisherId).catch(() => {
+          // Not released: it lapses after leaseMs instead.
+        }),
+      ),
+    );
   }
 
   private createRecord(state: RunState): RunRecord {
@@ -202,6 +254,8 @@ export class RunMessagePublisher {
       catchingUp: true,
       sending: 0,
       replied: new Set(),
+      leaseCheckedAtMs: Number.NEGATIVE_INFINITY,
+      noteOnly: false,
     };
     this.records.set(state.runId, record);
     return record;
@@ -212,6 +266,10 @@ export class RunMessagePublisher {
     for (const step of after.steps) {
       const old = before?.steps.find((s) => s.id === step.id);
       if (this.approvalChanged(old, step)) this.queueApproval(record, step.id);
+      // Catching up: an approval decided meanwhile loses its buttons, if it was posted at all.
+      else if (before === undefined && step.approval && step.status !== 'awaiting_approval') {
+        record.outbox.push({ kind: 'approval', stepId: step.id, updateOnly: true });
+      }
       if (isStepDone(step) && !(old && isStepDone(old))) {
         const reply = { kind: 'reply' as const, text: toStepReply(step), replyKey: step.id };
         record.outbox.push(before === undefined ? { ...reply, catchUp: true } : reply);
@@ -283,6 +341,9 @@ export class RunMessagePublisher {
       record.outbox.length = 0;
       return 'idle';
     }
+    const lease = await this.holdLease(record, now);
+    if (lease === 'taken-over') return this.nextCall(record, now);
+    if (lease !== 'ours') return this.nextNote(record, channel, now);
     if (record.messageTs === undefined) {
       return { method: 'chat.postMessage', call: () => this.postRunMessage(record, channel) };
     }
@@ -295,6 +356,97 @@ export class RunMessagePublisher {
     return { method: 'chat.update', call: () => this.updateRunMessage(record, channel) };
   }
 
+  /**
+   * Whether this server posts the run: it claims the run's lease in the store the first time,
+   * renews it while posting, and claims it again once another server's may have lapsed (that
+   * server stopped). Taking a run over rebuilds its record as a restart would: the message,
+   * replies and approvals already posted are looked up and not posted again.
+   */
+  private async holdLease(
+    record: RunRecord,
+    now: number,
+  ): Promise<'ours' | 'theirs' | 'done' | 'taken-over'> {
+    if (record.lease === 'done') return 'done';
+    const age = now - record.leaseCheckedAtMs;
+    if (record.lease === 'ours' && age < this.leaseMs / 3) return 'ours';
+    if (record.lease === 'theirs' && age < this.leaseMs) return 'theirs';
+    const { store } = this.options;
+    const key = toLeaseKey(record.runId);
+    let holder: string;
+    if (record.lease === 'ours' && (await store.renew(key, this.publisherId, this.leaseMs))) {
+      holder = this.publisherId;
+    } else {
+      holder = (await store.claim(key, this.publisherId, this.leaseMs)).value;
+    }
+    const before = record.lease;
+    record.lease = holder === this.publisherId ? 'ours' : holder === LEASE_DONE ? 'done' : 'theirs';
+    record.leaseCheckedAtMs = now;
+    this.startLeaseSweep();
+    if (
+      record.lease === 'ours' &&
+      (record.noteOnly || (before !== undefined && before !== 'ours'))
+    ) {
+      if (before === 'theirs') {
+        this.options.logger.info('taking over the Slack thread of a run whose server stopped', {
+          runId: record.runId,
+        });
+      }
+      this.rebuild(record);
+      return 'taken-over';
+    }
+    return record.lease;
+  }
+
+  /** Starts over from the latest state, keeping only the notes not yet sent. */
+  private rebuild(record: RunRecord): void {
+    const notes = record.outbox.filter(isNote);
+    record.outbox.length = 0;
+    this.queueChanges(record, undefined, record.latest);
+    record.outbox.push(...notes);
+    record.channel = undefined;
+    record.messageTs = undefined;
+    record.sentVersion = 0;
+    record.approvalTs.clear();
+    record.catchingUp = true;
+    record.noteOnly = false;
+  }
+
+  /** Another server posts this run: send only the notes that came to this one. */
+  private async nextNote(
+    record: RunRecord,
+    channel: string,
+    now: number,
+  ): Promise<'idle' | number | { method: string; call: () => Promise<void> }> {
+    const notes = record.outbox.filter(isNote);
+    record.outbox.splice(0, record.outbox.length, ...notes);
+    const item = notes[0];
+    if (item === undefined) return 'idle';
+    record.messageTs ??= await this.options.store.get(toMessageKey(record.runId));
+    // The run's message is not posted yet: look again in a moment.
+    if (record.messageTs === undefined) return now + 1000;
+    return { method: 'chat.postMessage', call: () => this.sendItem(record, channel, item) };
+  }
+
+  /**
+   * Every third of a lease: renews the leases of the runs this server posts, and wakes the
+   * runs another server posts whose lease may have lapsed. Runs only while there are runs.
+   */
+  private startLeaseSweep(): void {
+    if (this.leaseSweep) return;
+    const { clock } = this.options;
+    const sweep = () => {
+      this.leaseSweep = undefined;
+      if (this.records.size === 0) return;
+      const now = clock.now();
+      for (const record of this.records.values()) {
+        const lapsed = now - record.leaseCheckedAtMs >= this.leaseMs;
+        if (record.lease === 'ours' ? !isFinished(record.latest) : lapsed) this.kick(record);
+      }
+      this.leaseSweep = clock.setTimer(clock.now() + this.leaseMs / 3, sweep);
+    };
+    this.leaseSweep = clock.setTimer(clock.now() + this.leaseMs / 3, sweep);
+  }
+
   private async resolveChannel(record: RunRecord): Promise<string | null> {
     if (record.channel !== undefined) return record.channel;
     const { store, defaultChannel } = this.options;
@@ -302,6 +454,8 @@ export class RunMessagePublisher {
     const ts = await store.get(toMessageKey(record.runId));
     if (ts !== undefined) {
       record.messageTs = ts;
+      const sent = Number(await store.get(toSentKey(record.runId)));
+      if (Number.isInteger(sent)) record.sentVersion = Math.max(record.sentVersion, sent);
       const replied = await store.get(toRepliedKey(record.runId));
       for (const key of replied?.split(',') ?? []) if (key) record.replied.add(key);
       // The message exists: of the replies made without the state before them, only those
@@ -329,6 +483,7 @@ export class RunMessagePublisher {
     record.messageTs = requireTs(result.ts);
     record.sentVersion = state.version;
     record.lastUpdateAtMs = this.options.clock.now();
+    await this.rememberSent(record);
     await this.options.store.set(toMessageKey(record.runId), record.messageTs, RUN_MESSAGE_TTL_MS);
     // Its thread is empty: stored, so that a restart knows replies are remembered for this run.
     await this.options.store
@@ -351,12 +506,26 @@ export class RunMessagePublisher {
     });
     record.sentVersion = state.version;
     record.lastUpdateAtMs = this.options.clock.now();
+    await this.rememberSent(record);
+  }
+
+  /** Stores the version the message shows, so that a server taking over does not redo it. */
+  private async rememberSent(record: RunRecord): Promise<void> {
+    const value = String(record.sentVersion);
+    await this.options.store
+      .set(toSentKey(record.runId), value, RUN_MESSAGE_TTL_MS)
+      .catch((error: unknown) => {
+        this.options.logger.warn('run message version not remembered', {
+          runId: record.runId,
+          error: describeError(error),
+        });
+      });
   }
 
   private async sendItem(record: RunRecord, channel: string, item: OutboxItem): Promise<void> {
     const threadTs = requireTs(record.messageTs);
     if (item.kind === 'approval') {
-      await this.sendApproval(record, channel, threadTs, item.stepId);
+      await this.sendApproval(record, channel, threadTs, item.stepId, item.updateOnly);
       record.outbox.shift();
       return;
     }
@@ -392,7 +561,13 @@ export class RunMessagePublisher {
     }
   }
 
-  private async sendApproval(record: RunRecord, channel: string, threadTs: string, stepId: string) {
+  private async sendApproval(
+    record: RunRecord,
+    channel: string,
+    threadTs: string,
+    stepId: string,
+    updateOnly = false,
+  ) {
     const step = record.latest.steps.find((s) => s.id === stepId);
     if (!step?.approval) return;
     const message = toApprovalMessage(record.latest, step);
@@ -404,6 +579,7 @@ export class RunMessagePublisher {
       await this.options.client.chat.update({ channel, ts, ...message });
       return;
     }
+    if (updateOnly) return;
     // Broadcast so the buttons show in the channel, not only in the thread.
     const result = await this.options.client.chat.postMessage({
       channel,
@@ -484,10 +660,23 @@ export class RunMessagePublisher {
   }
 
   private forgetIfDone(record: RunRecord): void {
-    const settled = record.outbox.length === 0 && record.latest.version <= record.sentVersion;
+    const posted =
+      record.lease === 'done' ||
+      (record.lease !== 'theirs' && record.latest.version <= record.sentVersion);
+    const settled = record.outbox.length === 0 && posted;
     if ((isFinished(record.latest) && settled && !record.timer) || record.channel === null) {
       this.records.delete(record.runId);
       if (record.channel === null) return;
+      if (record.lease === 'ours') {
+        // Everything is posted: no other server need look at this run again.
+        const key = toLeaseKey(record.runId);
+        this.options.store.set(key, LEASE_DONE, RUN_MESSAGE_TTL_MS).catch((error: unknown) => {
+          this.options.logger.warn('finished run not marked posted', {
+            runId: record.runId,
+            error: describeError(error),
+          });
+        });
+      }
       // A finished run seen again (a late click on its buttons) has nothing new to post.
       this.finished.set(record.runId, record.latest.version);
       const oldest = this.finished.keys().next().value;
@@ -496,6 +685,10 @@ export class RunMessagePublisher {
       }
     }
   }
+}
+
+function isNote(item: OutboxItem): boolean {
+  return item.kind === 'reply' && item.note !== undefined;
 }
 
 function isStepDone(step: StepState): boolean {

@@ -17,6 +17,22 @@ describe('MemoryKeyValueStore', () => {
     clock.advanceTo(1000);
     expect(await store.claim('k', 'c', 1000)).toEqual({ claimed: true, value: 'c' });
   });
+
+  it('renews and releases a key only for the value it holds', async () => {
+    const clock = new VirtualClock(0);
+    const store = new MemoryKeyValueStore(clock);
+    await store.claim('lease', 'A', 1000);
+
+    expect(await store.renew('lease', 'B', 5000)).toBe(false);
+    clock.advanceTo(900);
+    expect(await store.renew('lease', 'A', 1000)).toBe(true);
+    clock.advanceTo(1500);
+    await store.release('lease', 'B');
+    expect(await store.get('lease')).toBe('A');
+    await store.release('lease', 'A');
+    expect(await store.get('lease')).toBeUndefined();
+    expect(await store.renew('lease', 'A', 1000)).toBe(false);
+  });
 });
 
 describe('RedisKeyValueStore', () => {
@@ -49,5 +65,29 @@ describe('RedisKeyValueStore', () => {
     expect([a.claimed, b.claimed].sort()).toEqual([false, true]);
     expect(a.value).toBe(b.value);
     expect(await redis.pttl(`${prefix}slack:command:T1:trig`)).toBeGreaterThan(59_000);
+  });
+
+  it('renews a lease only for its holder, and lets another server claim it once released', async () => {
+    const memory = () => new MemoryKeyValueStore(new VirtualClock(0));
+    const serverA = new LayeredKeyValueStore(memory(), new RedisKeyValueStore(redis, prefix));
+    const serverB = new LayeredKeyValueStore(memory(), new RedisKeyValueStore(redis, prefix));
+    const key = 'run:run-1:publisher';
+
+    expect((await serverA.claim(key, 'A', 1000)).claimed).toBe(true);
+    expect(await serverB.claim(key, 'B', 1000)).toEqual({ claimed: false, value: 'A' });
+    // B's memory now says A holds it, not B.
+    expect(await serverB.claim(key, 'B', 1000)).toEqual({ claimed: false, value: 'A' });
+    expect(await serverB.renew(key, 'B', 60_000)).toBe(false);
+    expect(await serverA.renew(key, 'A', 60_000)).toBe(true);
+    expect(await redis.pttl(`${prefix}${key}`)).toBeGreaterThan(59_000);
+
+    await serverB.release(key, 'B');
+    expect(await redis.get(`${prefix}${key}`)).toBe('A');
+    await serverA.release(key, 'A');
+    expect(await redis.get(`${prefix}${key}`)).toBeNull();
+    expect(await new RedisKeyValueStore(redis, prefix).claim(key, 'B', 1000)).toEqual({
+      claimed: true,
+      value: 'B',
+    });
   });
 });

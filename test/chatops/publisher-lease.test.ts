@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { ActionRegistry, coreActions } from '../../src/actions/index.js';
+import { MemoryAuditLog } from '../../src/audit/index.js';
+import type { AwsClients } from '../../src/aws/index.js';
+import { MemoryKeyValueStore, RunMessagePublisher } from '../../src/chatops/index.js';
+import type { SlackChatClient } from '../../src/chatops/index.js';
+import type { RunState } from '../../src/engine/index.js';
+import { InProcessDriver } from '../../src/queue/index.js';
+import { RunbookCatalog, parseRunbook } from '../../src/runbook/index.js';
+import { createSequentialIds, createSilentLogger, VirtualClock } from '../../src/shared/index.js';
+
+const GATED = `name: gated
+title: A note, an approval, a note
+severity: high
+inputs: {}
+permissions: { run: [responder], approve: [ir-lead] }
+phases:
+  detect:
+    - { id: look, action: note, with: { text: look } }
+  contain:
+    - id: cut
+      action: note
+      with: { text: cut }
+      approval: { roles: [ir-lead], deadline: 1h }
+  recover:
+    - { id: tell, action: note, with: { text: told } }
+`;
+
+interface Call {
+  server: string;
+  method: string;
+  args: Record<string, unknown>;
+  /** What Slack answered: the posted message's ts. */
+  ts: string;
+}
+
+/** One Slack workspace seen by every server: message timestamps are unique across them. */
+function createSlack() {
+  const calls: Call[] = [];
+  let seq = 0;
+  const clientFor = (server: string): SlackChatClient => {
+    const record = (method: string) => async (args: Record<string, unknown>) => {
+      const ts = `1700000000.${String(++seq).padStart(6, '0')}`;
+      calls.push({ server, method, args, ts });
+      return { ok: true, ts };
+    };
+    return { chat: { postMessage: record('postMessage'), update: record('update') } } as never;
+  };
+  const runMessages = () =>
+    calls.filter((c) => c.method === 'postMessage' && c.args['thread_ts'] === undefined);
+  const approvals = () =>
+    calls.filter((c) => c.method === 'postMessage' && c.args['reply_broadcast'] === true);
+  const replies = () =>
+    calls
+      .filter(
+        (c) =>
+          c.method === 'postMessage' &&
+          c.args['thread_ts'] !== undefined &&
+          c.args['reply_broadcast'] === undefined,
+      )
+      // Replies sent together share one message, a line each.
+      .flatMap((c) =>
+        String(c.args['text'])
+          .split('\n')
+          .map((line) => `${c.server}: ${line}`),
+      );
+  return { calls, clientFor, runMessages, approvals, replies };
+}
+
+function setUp() {
+  const clock = new VirtualClock(Date.parse('2026-12-04T10:00:00.000Z'));
+  const logger = createSilentLogger();
+  const driver = new InProcessDriver({
+    catalog: new RunbookCatalog([parseRunbook('gated.yaml', GATED)]),
+    actions: new ActionRegistry(coreActions),
+    aws: { simulated: true, region: 'us-east-1' } as AwsClients,
+    audit: new MemoryAuditLog(clock),
+    clock,
+    logger,
+    createRunId: createSequentialIds('run'),
+  });
+  // Redis in production: one store every server shares.
+  const store = new MemoryKeyValueStore(clock);
+  const slack = createSlack();
+  const server = (id: string) =>
+    new RunMessagePublisher({
+      client: slack.clientFor(id),
+      store,
+      clock,
+      logger,
+      defaultChannel: 'CINCIDENT',
+      minUpdateIntervalMs: 0,
+      publisherId: id,
+      leaseMs: 30_000,
+    });
+  return { clock, driver, slack, server };
+}
+
+const start = (driver: InProcessDriver) =>
+  driver.startRun({
+    runbookId: 'gated',
+    inputs: {},
+    requester: 'UREQ',
+    trigger: { source: 'cli' },
+  });
+
+const approve = (driver: InProcessDriver, runId: string) =>
+  driver.decide({ runId, stepId: 'cut', by: 'ULEAD', roles: ['ir-lead'], decision: 'approve' });
+
+describe('several servers posting runs to Slack', () => {
+  it('posts each run message, approval and reply once, from one server', async () => {
+    const { driver, slack, server } = setUp();
+    const a = server('A');
+    const b = server('B');
+    a.attach(driver);
+    b.attach(driver);
+
+    const { runId } = await start(driver);
+    await driver.idle();
+    await Promise.all([a.settled(), b.settled()]);
+    await approve(driver, runId);
+    await driver.idle();
+    await Promise.all([a.settled(), b.settled()]);
+
+    expect((await driver.getRun(runId))?.status).toBe('succeeded');
+    expect(slack.runMessages()).toHaveLength(1);
+    expect(slack.approvals()).toHaveLength(1);
+    const owner = slack.runMessages()[0]?.server;
+    expect(new Set(slack.calls.map((c) => c.server))).toEqual(new Set([owner]));
+    expect(slack.replies().filter((r) => r.includes('`look`'))).toHaveLength(1);
+    expect(slack.replies().filter((r) => r.includes('`tell`'))).toHaveLength(1);
+  });
+
+  it('hands a stopped server’s runs to another once its lease lapses, posting only what is missing', async () => {
+    const { clock, driver, slack, server } = setUp();
+    const a = server('A');
+    const b = server('B');
+    const detachA = a.attach(driver);
+    b.attach(driver);
+    const { runId } = await start(driver);
+    await driver.idle();
+    await Promise.all([a.settled(), b.settled()]);
+    expect(slack.runMessages().map((c) => c.server)).toEqual(['A']);
+    const messageTs = slack.runMessages()[0]?.ts;
+
+    // A dies without a word (no close): its lease stays until it lapses.
+    detachA();
+    await approve(driver, runId);
+    await driver.idle();
+    await b.settled();
+    const whileHeld = slack.calls.length;
+    expect(slack.calls.filter((c) => c.server === 'B')).toEqual([]);
+
+    clock.advanceTo(clock.now() + 31_000);
+    await b.settled();
+
+    const byB = slack.calls.slice(whileHeld);
+    expect(byB.every((c) => c.server === 'B')).toBe(true);
+    // No second run message or approval: A's are updated in place, the buttons taken away.
+    expect(slack.runMessages()).toHaveLength(1);
+    expect(slack.approvals()).toHaveLength(1);
+    const approvalTs = slack.approvals()[0]?.ts;
+    const approvalUpdate = byB.find((c) => c.method === 'update' && c.args['ts'] === approvalTs);
+    expect(JSON.stringify(approvalUpdate?.args)).not.toContain('"actions"');
+    expect(JSON.stringify(slack.approvals()[0]?.args)).toContain('"actions"');
+    expect(byB.filter((c) => c.method === 'update').map((c) => c.args['ts'])).toContain(messageTs);
+    // The replies A never posted (cut, tell, the summary) come from B, once; look is not redone.
+    const replies = slack.replies();
+    expect(replies.filter((r) => r.includes('`look`'))).toEqual([expect.stringMatching(/^A: /)]);
+    expect(replies.filter((r) => r.includes('`cut`'))).toEqual([expect.stringMatching(/^B: /)]);
+    expect(replies.filter((r) => r.includes('`tell`'))).toEqual([expect.stringMatching(/^B: /)]);
+  });
+
+  it('posts a note that reached another server in the owner’s thread, from that server', async () => {
+    const { driver, slack, server } = setUp();
+    const a = server('A');
+    const b = server('B');
+    a.attach(driver);
+    b.attach(driver);
+    const { runId } = await start(driver);
+    await driver.idle();
+    await Promise.all([a.settled(), b.settled()]);
+    const ownerTs = slack.runMessages()[0]?.ts;
+    const posted = slack.calls.length;
+
+    const latest = (await driver.getRun(runId)) as RunState;
+    const notAtOwner = slack.runMessages()[0]?.server === 'A' ? b : a;
+    notAtOwner.note(latest, 'alarm:cpu', 'alarm cpu-high fired again');
+    await Promise.all([a.settled(), b.settled()]);
+
+    const after = slack.calls.slice(posted);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.server).toBe(notAtOwner === a ? 'A' : 'B');
+    expect(after[0]?.args).toMatchObject({
+      text: 'alarm cpu-high fired again',
+      thread_ts: ownerTs,
+    });
+  });
+
+  it('lets a restarted server take its runs back at once after a clean stop', async () => {
+    const { driver, slack, server } = setUp();
+    const first = server('A');
+    first.attach(driver)();
+    const detach = first.attach(driver);
+    const { runId } = await start(driver);
+    await driver.idle();
+    await first.settled();
+    detach();
+    await first.close();
+
+    const restarted = server('A2');
+    restarted.attach(driver);
+    await approve(driver, runId);
+    await driver.idle();
+    await restarted.settled();
+
+    expect(slack.runMessages()).toHaveLength(1);
+    expect(slack.replies().filter((r) => r.includes('`cut`'))).toEqual([
+      expect.stringMatching(/^A2: /),
+    ]);
+  });
+});
