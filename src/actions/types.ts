@@ -72,6 +72,11 @@ export interface ActionDefinition<TInput = unknown, TOutput = unknown> {
   readonly summary: string;
   /** The schema of `with:`; strict, so unknown argument names are refused. */
   readonly input: z.ZodType<TInput>;
+  /**
+   * The schema of what `run` returns (`steps.<id>.outputs`), for the action reference in the
+   * docs. Optional: nothing checks outputs at run time.
+   */
+  readonly output?: z.ZodType<TOutput>;
   /** IAM actions the bot's role needs for this action, e.g. `ec2:DescribeInstances`. */
   readonly iamActions: readonly string[];
   /** Whether it changes anything (mutating actions deserve an approval). */

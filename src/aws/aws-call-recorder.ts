@@ -23,6 +23,8 @@ const CLIENT_SERVICES = {
   iam: 'iam',
   cloudWatch: 'cloudwatch',
   autoScaling: 'autoscaling',
+  guardDuty: 'guardduty',
+  securityHub: 'securityhub',
 } as const;
 
 interface SendingClient {
@@ -90,6 +92,8 @@ export function recordAwsCalls(clients: AwsClients, recorder: AwsCallRecorder): 
     iam: client('iam'),
     cloudWatch: client('cloudWatch'),
     autoScaling: client('autoScaling'),
+    guardDuty: client('guardDuty'),
+    securityHub: client('securityHub'),
     ...(clients.forScope === undefined
       ? {}
       : { forScope: (scope) => recordAwsCalls(clients.forScope?.(scope) ?? clients, recorder) }),

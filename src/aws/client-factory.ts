@@ -1,7 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ec2Sdk } from './ec2-sdk.js';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type {
@@ -71,7 +73,12 @@ export interface SimulatedRetryOptions {
 }
 
 /** AWS error codes of throttled calls, across the services firebreak uses. */
-const THROTTLING_CODES = new Set(['Throttling', 'RequestLimitExceeded', 'Throttled']);
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'RequestLimitExceeded',
+  'Throttled',
+  'TooManyRequestsException',
+]);
 
 function isRetryableSimulated(error: SimulatedAwsError): boolean {
   return THROTTLING_CODES.has(error.awsCode) || error.fault === 'server';
@@ -99,7 +106,7 @@ export const SIMULATED_CREDENTIALS: Readonly<AwsCredentialIdentity> = {
 
 const SIMULATED_MIDDLEWARE_NAME = 'firebreakSimulatedAccount';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one stack type for five clients
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one stack type for every client
 type AnyMiddlewareStack = MiddlewareStack<any, any>;
 
 function operationOf(context: { commandName?: string }): string {
@@ -199,6 +206,8 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     iam: () => lazy('iam', () => new IAMClient(config)),
     cloudWatch: () => lazy('cloudwatch', () => new CloudWatchClient(config)),
     autoScaling: () => lazy('autoscaling', () => new AutoScalingClient(config)),
+    guardDuty: () => lazy('guardduty', () => new GuardDutyClient(config)),
+    securityHub: () => lazy('securityhub', () => new SecurityHubClient(config)),
     forScope(scope) {
       const region = scope.region ?? options.region;
       // The simulated account is one account in one region: a role or region changes nothing.

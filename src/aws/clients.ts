@@ -1,7 +1,9 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 
 /** The AWS SDK v3 clients an action may use; real or wired to the simulated account. */
@@ -14,6 +16,8 @@ export interface AwsClients {
   iam(): IAMClient;
   cloudWatch(): CloudWatchClient;
   autoScaling(): AutoScalingClient;
+  guardDuty(): GuardDutyClient;
+  securityHub(): SecurityHubClient;
   /**
    * Clients for one run step: in the step's region and, when a role to assume is configured
    * for the runbook or account, under that role with the run, step and requester as session

@@ -1,6 +1,8 @@
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
+import * as guardDuty from '@aws-sdk/client-guardduty';
 import * as iam from '@aws-sdk/client-iam';
+import * as securityHub from '@aws-sdk/client-securityhub';
 import * as sns from '@aws-sdk/client-sns';
 import { ec2Sdk } from './ec2-sdk.js';
 import type { AwsServiceName } from './simulated/fault-injector.js';
@@ -23,6 +25,8 @@ const SERVICE_EXCEPTIONS: Record<AwsServiceName, () => ServiceExceptionClass> = 
   iam: () => iam.IAMServiceException,
   cloudwatch: () => cloudWatch.CloudWatchServiceException,
   autoscaling: () => autoScaling.AutoScalingServiceException,
+  guardduty: () => guardDuty.GuardDutyServiceException,
+  securityhub: () => securityHub.SecurityHubServiceException,
 };
 
 /**
@@ -56,6 +60,18 @@ const MODELED_EXCEPTIONS: Partial<Record<AwsServiceName, Record<string, ModeledE
     ScalingActivityInProgress: autoScaling.ScalingActivityInProgressFault,
     ResourceInUse: autoScaling.ResourceInUseFault,
     LimitExceeded: autoScaling.LimitExceededFault,
+  },
+  guardduty: {
+    BadRequestException: guardDuty.BadRequestException,
+    AccessDeniedException: guardDuty.AccessDeniedException,
+    InternalServerErrorException: guardDuty.InternalServerErrorException,
+  },
+  securityhub: {
+    InvalidInputException: securityHub.InvalidInputException,
+    InvalidAccessException: securityHub.InvalidAccessException,
+    LimitExceededException: securityHub.LimitExceededException,
+    AccessDeniedException: securityHub.AccessDeniedException,
+    InternalException: securityHub.InternalException,
   },
 };
 

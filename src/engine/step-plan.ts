@@ -73,6 +73,8 @@ export function scopeAwsClients(
     iam: () => resolve().iam(),
     cloudWatch: () => resolve().cloudWatch(),
     autoScaling: () => resolve().autoScaling(),
+    guardDuty: () => resolve().guardDuty(),
+    securityHub: () => resolve().securityHub(),
   };
 }
 

@@ -11,6 +11,11 @@ export interface FindingEvent {
   readonly source: 'guardduty' | 'securityhub';
   /** Finding id (GuardDuty `detail.id`, ASFF `Id`); undefined when AWS left it out. */
   readonly findingId?: string;
+  /**
+   * GuardDuty: the detector that reported the finding (`detail.service.detectorId`, else from
+   * the finding's ARN); with `findingId`, what GuardDuty's GetFindings takes.
+   */
+  readonly detectorId?: string;
   /** GuardDuty finding type (`CryptoCurrency:EC2/BitcoinTool.B!DNS`) or ASFF first `Types` entry. */
   readonly findingType: string;
   /** Numeric severity: GuardDuty 0-10 as sent; ASFF `Severity.Normalized` / 10 when given. */
@@ -24,8 +29,12 @@ export interface FindingEvent {
   readonly resourceType?: string;
   /** EC2 instance ids the finding names. */
   readonly instanceIds: readonly string[];
-  /** Security Hub product ARN or name. */
+  /**
+   * Security Hub: the ASFF `ProductArn`; with `findingId`, what identifies the finding to
+   * Security Hub's GetFindings and BatchUpdateFindings.
+   */
   readonly productArn?: string;
+  /** Security Hub: the product's name, e.g. `GuardDuty`, `Macie`. */
   readonly productName?: string;
   /** ISO time when parseable; masked or missing timestamps leave it undefined. */
   readonly time?: string;

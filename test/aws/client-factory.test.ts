@@ -4,6 +4,12 @@ import {
   EC2Client,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
+import { GetFindingsCommand as GetGuardDutyFindings } from '@aws-sdk/client-guardduty';
+import {
+  BatchUpdateFindingsCommand,
+  InvalidInputException,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +19,7 @@ import {
   recordAwsCalls,
   type AwsCallRecord,
 } from '../../src/aws/index.js';
+import { createFindingSeed, FINDING_IDS } from './finding-seed.js';
 import { createSampleSeed, IDS, TEST_CREDENTIALS } from './sample-seed.js';
 
 function simulatedClients() {
@@ -116,6 +123,39 @@ describe('recordAwsCalls', () => {
         params: { InstanceIds: ['i-00000000'] },
         simulated: true,
         errorCode: 'InvalidInstanceID.NotFound',
+      },
+    ]);
+  });
+
+  it('records GuardDuty and Security Hub calls under their IAM prefixes', async () => {
+    const account = new SimulatedAccount(createFindingSeed());
+    const aws = createAwsClients({ region: 'us-east-1', simulatedAccount: account });
+    const records: AwsCallRecord[] = [];
+    const recording = recordAwsCalls(aws, (record) => records.push(record));
+    const FindingIds = [FINDING_IDS.guardDutyFinding];
+    const badStatus = { Status: 'CLOSED' } as never;
+    const FindingIdentifiers = [
+      { Id: FINDING_IDS.securityHubFinding, ProductArn: FINDING_IDS.securityHubProduct },
+    ];
+
+    await recording
+      .guardDuty()
+      .send(new GetGuardDutyFindings({ DetectorId: FINDING_IDS.detector, FindingIds }));
+    const error = await recording
+      .securityHub()
+      .send(new BatchUpdateFindingsCommand({ FindingIdentifiers, Workflow: badStatus }))
+      .catch((e: unknown) => e);
+
+    expect(recording.securityHub()).toBeInstanceOf(SecurityHubClient);
+    expect(error).toBeInstanceOf(InvalidInputException);
+    expect(
+      records.map(({ service, operation, errorCode }) => ({ service, operation, errorCode })),
+    ).toEqual([
+      { service: 'guardduty', operation: 'GetFindings', errorCode: undefined },
+      {
+        service: 'securityhub',
+        operation: 'BatchUpdateFindings',
+        errorCode: 'InvalidInputException',
       },
     ]);
   });

@@ -14,6 +14,7 @@ import { ec2StartInstance } from './ec2-start-instance.js';
 import { ec2StopInstance } from './ec2-stop-instance.js';
 import { ec2TagResource } from './ec2-tag-resource.js';
 import { ec2UnblockAddressInNetworkAcl } from './ec2-unblock-address-in-network-acl.js';
+import { guardDutyGetFinding } from './guardduty-get-finding.js';
 import { iamAttachQuarantinePolicy } from './iam-attach-quarantine-policy.js';
 import { iamDeactivateAccessKeys } from './iam-deactivate-access-keys.js';
 import { iamDetachQuarantinePolicy } from './iam-detach-quarantine-policy.js';
@@ -22,6 +23,7 @@ import { iamEnableConsoleLogin } from './iam-enable-console-login.js';
 import { iamReactivateAccessKeys } from './iam-reactivate-access-keys.js';
 import { iamRestoreSessions } from './iam-restore-sessions.js';
 import { iamRevokeSessions } from './iam-revoke-sessions.js';
+import { securityHubGetFinding } from './securityhub-get-finding.js';
 import { snsPublish } from './sns-publish.js';
 
 export {
@@ -40,6 +42,7 @@ export {
   ec2StopInstance,
   ec2TagResource,
   ec2UnblockAddressInNetworkAcl,
+  guardDutyGetFinding,
   iamAttachQuarantinePolicy,
   iamDeactivateAccessKeys,
   iamDetachQuarantinePolicy,
@@ -48,6 +51,7 @@ export {
   iamReactivateAccessKeys,
   iamRestoreSessions,
   iamRevokeSessions,
+  securityHubGetFinding,
   snsPublish,
 };
 export type {
@@ -124,6 +128,14 @@ export type {
   GetAlarmMetricDataOutput,
   MetricSeries,
 } from './cloudwatch-get-alarm-metric-data.js';
+export type {
+  GetGuardDutyFindingInput,
+  GetGuardDutyFindingOutput,
+} from './guardduty-get-finding.js';
+export type {
+  GetSecurityHubFindingInput,
+  GetSecurityHubFindingOutput,
+} from './securityhub-get-finding.js';
 export type { InterfaceGroups, IamPrincipal } from './aws-input-schemas.js';
 export { AwsActionError } from './errors.js';
 export type { AwsActionErrorCode } from './errors.js';
@@ -153,5 +165,7 @@ export const awsActions: readonly AnyActionDefinition[] = [
   iamEnableConsoleLogin,
   cloudWatchDescribeAlarm,
   cloudWatchGetAlarmMetricData,
+  guardDutyGetFinding,
+  securityHubGetFinding,
   snsPublish,
 ];

@@ -4,6 +4,21 @@ function findDuplicates(ids: readonly string[]): string[] {
   return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
 }
 
+/** A finding is one per detector (GuardDuty) or per product (Security Hub), as in AWS. */
+function checkFindings(seed: ResolvedSimulatedAccountSeed): string[] {
+  const issues: string[] = [];
+  const seen = new Set<string>();
+  seed.findings.forEach((finding, f) => {
+    const scope = finding.source === 'guardduty' ? finding.detectorId : finding.productArn;
+    const key = `${finding.source} ${scope} ${finding.findingId}`;
+    if (seen.has(key)) {
+      issues.push(`findings.${f}.findingId: ${finding.findingId} is seeded twice in ${scope}`);
+    }
+    seen.add(key);
+  });
+  return issues;
+}
+
 /** Problems with references between seeded resources, as `path: message`; empty when none. */
 export function checkSeedReferences(seed: ResolvedSimulatedAccountSeed): string[] {
   const issues: string[] = [];
@@ -51,5 +66,6 @@ export function checkSeedReferences(seed: ResolvedSimulatedAccountSeed): string[
       if (!instanceIds.has(id)) issues.push(`autoScalingGroups.${g}: unknown instance ${id}`);
     });
   });
+  issues.push(...checkFindings(seed));
   return issues;
 }

@@ -8,6 +8,7 @@ import {
 } from './security-group-rules.js';
 import type {
   SimulatedAccountState,
+  SimulatedFinding,
   SimulatedNetworkAclEntry,
   SimulatedNetworkInterface,
   SimulatedTags,
@@ -228,6 +229,19 @@ function addInstances(seed: ResolvedSimulatedAccountSeed, state: SimulatedAccoun
   }
 }
 
+function toFindings(seed: ResolvedSimulatedAccountSeed): SimulatedFinding[] {
+  return seed.findings.map((finding) => {
+    const createdAt = finding.createdAt ?? seed.startTime;
+    const times = { createdAt, updatedAt: finding.updatedAt ?? createdAt };
+    if (finding.source === 'guardduty') {
+      return { ...finding, title: finding.title ?? finding.type, ...times };
+    }
+    const resources = finding.resources.map((r) => ({ ...r }));
+    const title = finding.title ?? finding.types[0] ?? finding.findingId;
+    return { ...finding, types: [...finding.types], resources, title, ...times };
+  });
+}
+
 /** Builds a simulated account's state from a validated seed. */
 export function createInitialState(
   seed: ResolvedSimulatedAccountSeed,
@@ -256,6 +270,7 @@ export function createInitialState(
     iam: { users: [], roles: [] },
     alarms: [],
     metrics: [],
+    findings: toFindings(seed),
   };
   addMissingNetworks(seed, state);
   addNetworkAcls(seed, state, ids);

@@ -1,7 +1,8 @@
 import { SimulatedAwsError } from './simulated-aws-error.js';
 
 /** Services the simulated account answers, by their IAM prefix. */
-export type AwsServiceName = 'ec2' | 'sns' | 'iam' | 'cloudwatch' | 'autoscaling';
+export type AwsServiceName =
+  'ec2' | 'sns' | 'iam' | 'cloudwatch' | 'autoscaling' | 'guardduty' | 'securityhub';
 
 /** What {@link SimulatedAccount.injectFault} takes. */
 export interface FaultOptions {
@@ -34,12 +35,15 @@ interface ActiveFault extends FaultOptions {
   remaining: number;
 }
 
+// GuardDuty and Security Hub throttle with API Gateway's TooManyRequestsException (HTTP 429).
 const THROTTLING_CODES: Record<AwsServiceName, string> = {
   ec2: 'RequestLimitExceeded',
   sns: 'Throttled',
   iam: 'Throttling',
   cloudwatch: 'Throttling',
   autoscaling: 'Throttling',
+  guardduty: 'TooManyRequestsException',
+  securityhub: 'TooManyRequestsException',
 };
 
 const ACCESS_DENIED_CODES: Record<AwsServiceName, string> = {
@@ -48,6 +52,8 @@ const ACCESS_DENIED_CODES: Record<AwsServiceName, string> = {
   iam: 'AccessDenied',
   cloudwatch: 'AccessDenied',
   autoscaling: 'AccessDenied',
+  guardduty: 'AccessDeniedException',
+  securityhub: 'AccessDeniedException',
 };
 
 /** A small seeded generator (mulberry32), so that a probabilistic fault replays identically. */
@@ -78,7 +84,8 @@ export function createFaultError(
   const principal = `arn:aws:sts::${accountId}:assumed-role/firebreak/simulated`;
   const action = `${service}:${operation}`;
   if (code === 'Throttling' || code === THROTTLING_CODES[service]) {
-    return new SimulatedAwsError(THROTTLING_CODES[service], 'Rate exceeded', 'client', 400);
+    const status = THROTTLING_CODES[service] === 'TooManyRequestsException' ? 429 : 400;
+    return new SimulatedAwsError(THROTTLING_CODES[service], 'Rate exceeded', 'client', status);
   }
   if (code === 'AccessDenied' || code === ACCESS_DENIED_CODES[service]) {
     const message = `User: ${principal} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;

@@ -13,12 +13,15 @@ export type { AwsFault } from './simulated-aws-error.js';
 export type { AwsServiceName, FaultOptions } from './fault-injector.js';
 export type {
   SimulatedAccountState,
+  SimulatedFinding,
+  SimulatedGuardDutyFinding,
   SimulatedInstance,
   SimulatedInstanceStateName,
   SimulatedNetworkInterface,
   SimulatedPublishedMessage,
   SimulatedRule,
   SimulatedSecurityGroup,
+  SimulatedSecurityHubFinding,
   SimulatedSnapshot,
   SimulatedSubnet,
   SimulatedTags,

@@ -236,6 +236,60 @@ const metricSeedSchema = z.strictObject({
     .default([]),
 });
 
+const guardDutyFindingSeedSchema = z.strictObject({
+  source: z.literal('guardduty'),
+  /** The detector that reported it; the account's detectors are those its findings name. */
+  detectorId: z.string().min(1).max(300),
+  findingId: z.string().min(1).max(300),
+  /** e.g. `CryptoCurrency:EC2/BitcoinTool.B!DNS`. */
+  type: z.string().min(1),
+  severity: z.number().min(0).max(10).default(5),
+  /** Defaults to the type. */
+  title: z.string().optional(),
+  description: z.string().default(''),
+  resourceType: z.string().default('Instance'),
+  instanceId: awsIdSchema('i').optional(),
+  archived: z.boolean().default(false),
+  count: z.number().int().positive().default(1),
+  /** ISO times; default the account's `startTime`. */
+  createdAt: z.iso.datetime().optional(),
+  updatedAt: z.iso.datetime().optional(),
+});
+
+const securityHubFindingSeedSchema = z.strictObject({
+  source: z.literal('securityhub'),
+  /** ASFF `Id`. */
+  findingId: z.string().min(1).max(512),
+  productArn: z
+    .string()
+    .regex(/^arn:aws[\w-]*:securityhub:[\w-]+:(\d{12})?:product\/[^/]+\/[^/]+$/, {
+      message:
+        'expected a Security Hub product ARN, e.g. arn:aws:securityhub:us-east-1::product/aws/securityhub',
+    }),
+  generatorId: z.string().min(1).default('firebreak-simulated'),
+  /** ASFF `Types`; at least one. */
+  types: z.array(z.string().min(1)).min(1),
+  /** Defaults to the first type. */
+  title: z.string().optional(),
+  description: z.string().default(''),
+  severityLabel: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).default('MEDIUM'),
+  recordState: z.enum(['ACTIVE', 'ARCHIVED']).default('ACTIVE'),
+  workflowStatus: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']).default('NEW'),
+  /** ASFF `Resources`, e.g. `{ type: AwsEc2Instance, id: arn:aws:ec2:...:instance/i-0abc }`. */
+  resources: z
+    .array(z.strictObject({ type: z.string().min(1), id: z.string().min(1) }))
+    .default([]),
+  /** ISO times; default the account's `startTime`. */
+  createdAt: z.iso.datetime().optional(),
+  updatedAt: z.iso.datetime().optional(),
+});
+
+/** One seeded finding: `source: guardduty` or `source: securityhub`. */
+const findingSeedSchema = z.discriminatedUnion('source', [
+  guardDutyFindingSeedSchema,
+  securityHubFindingSeedSchema,
+]);
+
 /**
  * The seed of a {@link SimulatedAccount}, as exercise files write it in YAML. Everything but
  * `accountId` and `region` is optional; VPCs and subnets named by instances or groups are
@@ -262,6 +316,8 @@ export const simulatedAccountSeedSchema = z.strictObject({
     .default({ users: [], roles: [] }),
   alarms: z.array(alarmSeedSchema).default([]),
   metrics: z.array(metricSeedSchema).default([]),
+  /** GuardDuty and Security Hub findings, for runbooks that check a finding is still open. */
+  findings: z.array(findingSeedSchema).default([]),
 });
 
 /** A simulated account's seed as written (defaults may be left out). */

@@ -19,6 +19,8 @@ export interface SimulatedAccountState {
   iam: { users: SimulatedIamUser[]; roles: SimulatedIamRole[] };
   alarms: SimulatedAlarm[];
   metrics: SimulatedMetric[];
+  /** GuardDuty and Security Hub findings, in seed order. */
+  findings: SimulatedFinding[];
 }
 
 /** Resource tags, key to value. */
@@ -252,4 +254,66 @@ export interface SimulatedPublishedMessage {
   message: string;
   attributes: Record<string, string>;
   timestamp: string;
+}
+
+/** A GuardDuty or Security Hub finding. */
+export type SimulatedFinding = SimulatedGuardDutyFinding | SimulatedSecurityHubFinding;
+
+/**
+ * A GuardDuty finding. The account's detectors are the ones its findings name.
+ * See https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Finding.html
+ */
+export interface SimulatedGuardDutyFinding {
+  source: 'guardduty';
+  detectorId: string;
+  findingId: string;
+  /** e.g. `CryptoCurrency:EC2/BitcoinTool.B!DNS`. */
+  type: string;
+  /** 0 to 10, as GuardDuty reports it. */
+  severity: number;
+  title: string;
+  description: string;
+  /** e.g. `Instance`, `AccessKey`, `S3Bucket`. */
+  resourceType: string;
+  /** The instance an `Instance` finding is about. */
+  instanceId?: string;
+  /** `Service.Archived`: set by ArchiveFindings, cleared by UnarchiveFindings. */
+  archived: boolean;
+  /** `Service.Count`: how many times GuardDuty saw the activity. */
+  count: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Security Hub's workflow states of a finding. */
+export type SimulatedWorkflowStatus = 'NEW' | 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED';
+
+/** Security Hub's severity labels. */
+export type SimulatedSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+/**
+ * A Security Hub finding in the AWS Security Finding Format, the fields firebreak reads. Its
+ * identity is `findingId` (ASFF `Id`) with `productArn`.
+ * See https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFinding.html
+ */
+export interface SimulatedSecurityHubFinding {
+  source: 'securityhub';
+  findingId: string;
+  productArn: string;
+  generatorId: string;
+  /** ASFF `Types`, e.g. `Software and Configuration Checks/AWS Security Best Practices`. */
+  types: string[];
+  title: string;
+  description: string;
+  severityLabel: SimulatedSeverityLabel;
+  /** Set by the finding's provider; BatchUpdateFindings cannot change it. */
+  recordState: 'ACTIVE' | 'ARCHIVED';
+  /** `Workflow.Status`: what BatchUpdateFindings changes. */
+  workflowStatus: SimulatedWorkflowStatus;
+  resources: { type: string; id: string }[];
+  /** The last `Note` BatchUpdateFindings set. */
+  note?: { text: string; updatedBy: string; updatedAt: string };
+  createdAt: string;
+  /** The provider's last update; BatchUpdateFindings leaves it alone, as AWS does. */
+  updatedAt: string;
 }

@@ -13,8 +13,10 @@ import { ec2SecurityGroupOperations } from './ec2-security-groups.js';
 import { ec2TagOperations } from './ec2-tags.js';
 import { ec2VolumeOperations } from './ec2-volumes.js';
 import { FaultInjector, type AwsServiceName, type FaultOptions } from './fault-injector.js';
+import { guardDutyOperations } from './guardduty.js';
 import { IdSequence } from './id-sequence.js';
 import { simulatedAccountSeedSchema, type SimulatedAccountSeed } from './seed-schema.js';
+import { securityHubOperations } from './securityhub.js';
 import { snsOperations } from './sns.js';
 import type {
   SimulatedAccountState,
@@ -52,6 +54,8 @@ const OPERATIONS: Record<AwsServiceName, SimulatedOperationTable> = {
   iam: iamOperations,
   cloudwatch: cloudWatchOperations,
   autoscaling: autoScalingOperations,
+  guardduty: guardDutyOperations,
+  securityhub: securityHubOperations,
 };
 
 function sortById<T>(items: readonly T[], idOf: (item: T) => string): T[] {
@@ -180,6 +184,7 @@ export class SimulatedAccount {
         roles: sortById(s.iam.roles, (v) => v.roleName),
       },
       alarms: sortById(s.alarms, (v) => v.alarmName),
+      findings: sortById(s.findings, (v) => `${v.source} ${v.findingId}`),
     };
     return sortKeysDeep(structuredClone(sorted)) as SimulatedAccountState;
   }
@@ -194,7 +199,10 @@ export class SimulatedAccount {
 
   /** Replaces the live state and id counters with saved ones (see {@link exportState}). */
   importState(saved: SimulatedAccountSavedState): void {
-    this.state = structuredClone(saved.state);
+    const state = structuredClone(saved.state);
+    // A state saved before findings were simulated has none.
+    state.findings ??= [];
+    this.state = state;
     this.ids.restore(saved.idCounters);
   }
 

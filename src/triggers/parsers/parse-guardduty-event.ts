@@ -29,6 +29,12 @@ function toInstanceIds(resource: unknown): string[] {
   return id !== undefined && /^i-[0-9a-z]+$/.test(id) ? [id] : [];
 }
 
+/** The detector: `service.detectorId`, else the one named in the finding's ARN. */
+function toDetectorId(detail: unknown): string | undefined {
+  const fromArn = /:detector\/([^/]+)\/finding\//.exec(text(detail, 'arn') ?? '')?.[1];
+  return text(detail, 'service', 'detectorId') ?? fromArn;
+}
+
 function parseFinding(json: JsonObject, detail: unknown): FindingEvent | undefined {
   const findingType = text(detail, 'type');
   if (findingType === undefined) return undefined;
@@ -38,6 +44,7 @@ function parseFinding(json: JsonObject, detail: unknown): FindingEvent | undefin
     kind: 'finding',
     source: 'guardduty',
     findingId: text(detail, 'id'),
+    detectorId: toDetectorId(detail),
     findingType,
     severity: numeric(detail, 'severity'),
     title: text(detail, 'title'),
@@ -83,8 +90,8 @@ function parseObjectScan(json: JsonObject, detail: unknown): FindingEvent | unde
 }
 
 /**
- * Parses a GuardDuty EventBridge event: "GuardDuty Finding" (type, id, severity 0-10 as sent,
- * instance ids) or "GuardDuty Malware Protection Object Scan Result". Masked timestamps and
+ * Parses a GuardDuty EventBridge event: "GuardDuty Finding" (type, id, detector, severity 0-10
+ * as sent, instance ids) or "GuardDuty Malware Protection Object Scan Result". Masked timestamps and
  * account ids (`XXXX-XX-XXTXX:XX:XXZ`, `XXXXXXXXXXXX`) are left undefined. Returns undefined
  * when the event lacks the field that identifies it.
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html

@@ -1,7 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActionContext, ActionDefinition } from '../../../src/actions/types.js';
 import {
@@ -49,6 +51,8 @@ export function createMockedAwsClients(): AwsClients {
   const iam = new IAMClient(config);
   const cloudWatch = new CloudWatchClient(config);
   const autoScaling = new AutoScalingClient(config);
+  const guardDuty = new GuardDutyClient(config);
+  const securityHub = new SecurityHubClient(config);
   return {
     simulated: false,
     region: 'us-east-1',
@@ -57,6 +61,8 @@ export function createMockedAwsClients(): AwsClients {
     iam: () => iam,
     cloudWatch: () => cloudWatch,
     autoScaling: () => autoScaling,
+    guardDuty: () => guardDuty,
+    securityHub: () => securityHub,
   };
 }
 

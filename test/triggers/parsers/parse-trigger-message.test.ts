@@ -288,6 +288,7 @@ describe('parseTriggerMessage', () => {
         kind: 'finding',
         source: 'guardduty',
         findingId: '7ebc050b71c556086b524045c9067feb',
+        detectorId: 'e8b2d11eace51dd009880267917bb379',
         findingType: 'Backdoor:EC2/Spambot',
         severity: 5,
         title: 'Unusual outbound communication on port 25 from EC2 instance i-99999999.',
@@ -308,6 +309,7 @@ describe('parseTriggerMessage', () => {
 
       expect(event).toMatchObject({
         findingId: '92c1a1d65b221e96d6a6fae27aaaae43',
+        detectorId: 'e2c1a19ae1a4e786e58e2a5abed1340a',
         findingType: 'CryptoCurrency:EC2/BitcoinTool.B!DNS',
         severity: 8,
         region: 'us-east-1',
@@ -335,6 +337,8 @@ describe('parseTriggerMessage', () => {
         detailType: 'GuardDuty Malware Protection Object Scan Result',
         time: '2024-02-28T01:01:01.000Z',
       });
+      expect(event).not.toHaveProperty('findingId');
+      expect(event).not.toHaveProperty('detectorId');
     });
 
     it('reads the finding carried in a Lambda SNS record with a null Subject', () => {
@@ -350,9 +354,31 @@ describe('parseTriggerMessage', () => {
       expect(event).toMatchObject({
         kind: 'finding',
         findingType: 'Backdoor:EC2/Spambot',
+        findingId: '7ebc050b71c556086b524045c9067feb',
+        detectorId: 'e8b2d11eace51dd009880267917bb379',
         severity: 5,
         instanceIds: ['i-99999999'],
       });
+    });
+
+    it('takes the detector from the finding ARN when service.detectorId is missing', () => {
+      const arn =
+        'arn:aws:guardduty:us-east-1:123456789012:detector/0a1b2c3d4e5f60718293a4b5c6d7e8f9/finding/f1';
+      const withArn = { 'detail-type': 'GuardDuty Finding', detail: { id: 'f1', type: 't', arn } };
+      const bare = {
+        'detail-type': 'GuardDuty Finding',
+        detail: { id: 'f1', type: 't', service: { detectorId: null } },
+      };
+
+      const fromArn = parseTriggerMessage(JSON.stringify(withArn));
+      const neither = parseTriggerMessage(JSON.stringify(bare));
+
+      expect(fromArn).toMatchObject({
+        findingId: 'f1',
+        detectorId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+      });
+      expect(neither).toMatchObject({ kind: 'finding', findingId: 'f1' });
+      expect(neither).not.toHaveProperty('detectorId');
     });
   });
 
@@ -392,6 +418,7 @@ describe('parseTriggerMessage', () => {
           'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark',
         severity: 4,
         severityLabel: 'MEDIUM',
+        productArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
         title: '1.4 Ensure access keys are rotated every 90 days or less',
         time: '2020-05-27T03:38:32.000Z',
       });
@@ -407,6 +434,7 @@ describe('parseTriggerMessage', () => {
         findingType: 'Effects/Data Exposure/AWS-Foundational-Security-Best-Practices',
         severity: 9,
         severityLabel: 'CRITICAL',
+        productArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub',
         title: 'RDS.1 RDS snapshot should be private',
         region: 'eu-west-1',
         resourceType: 'AwsRdsDbSnapshot',
