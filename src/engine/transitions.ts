@@ -214,18 +214,27 @@ function onStepResult(state: RunState, event: StepResultEvent): Transition {
   return finish({ ...draft, state: { ...withFailure, failure } }, 'failed', event.atMs);
 }
 
+/**
+ * The step in hand when the timer `dueAt` reads from it (a retry's, a wait's) is due at the
+ * event's time. Decided by comparing times, as deadlines are: an early or repeated timer finds
+ * nothing.
+ */
+function stepDue(
+  state: RunState,
+  event: { readonly stepId: string; readonly atMs: number },
+  dueAt: (step: StepState) => number | undefined,
+): StepState | undefined {
+  const step = state.steps[state.cursor];
+  const atMs = step?.id === event.stepId ? dueAt(step) : undefined;
+  return atMs !== undefined && event.atMs >= atMs ? step : undefined;
+}
+
 function onRetryDue(
   state: RunState,
   event: Extract<EngineEvent, { type: 'retry_due' }>,
 ): Transition {
-  const step = state.steps[state.cursor];
-  // Decided by comparing times, as deadlines are: an early or repeated timer changes nothing.
-  if (
-    !step ||
-    step.id !== event.stepId ||
-    step.retryAtMs === undefined ||
-    event.atMs < step.retryAtMs
-  ) {
+  const step = stepDue(state, event, (s) => s.retryAtMs);
+  if (!step) {
     return refuse(state, {
       code: 'STEP_NOT_IN_HAND',
       message: `step ${event.stepId} of run ${state.runId} has no retry due`,
@@ -239,14 +248,8 @@ function onWaitOver(
   state: RunState,
   event: Extract<EngineEvent, { type: 'wait_over' }>,
 ): Transition {
-  const step = state.steps[state.cursor];
-  // Decided by comparing times: an early or repeated timer changes nothing.
-  if (
-    !step ||
-    step.id !== event.stepId ||
-    step.waitUntilMs === undefined ||
-    event.atMs < step.waitUntilMs
-  ) {
+  const step = stepDue(state, event, (s) => s.waitUntilMs);
+  if (!step) {
     return refuse(state, {
       code: 'STEP_NOT_IN_HAND',
       message: `step ${event.stepId} of run ${state.runId} is not waiting`,

@@ -96,6 +96,19 @@ function setUp() {
   return { clock, driver, slack, server };
 }
 
+/** Servers A and B following the driver, and a run both have posted what they will of. */
+async function twoServersAndARun() {
+  const setup = setUp();
+  const a = setup.server('A');
+  const b = setup.server('B');
+  const detachA = a.attach(setup.driver);
+  b.attach(setup.driver);
+  const { runId } = await start(setup.driver);
+  await setup.driver.idle();
+  await Promise.all([a.settled(), b.settled()]);
+  return { ...setup, a, b, detachA, runId };
+}
+
 const start = (driver: InProcessDriver) =>
   driver.startRun({
     runbookId: 'gated',
@@ -109,15 +122,7 @@ const approve = (driver: InProcessDriver, runId: string) =>
 
 describe('several servers posting runs to Slack', () => {
   it('posts each run message, approval and reply once, from one server', async () => {
-    const { driver, slack, server } = setUp();
-    const a = server('A');
-    const b = server('B');
-    a.attach(driver);
-    b.attach(driver);
-
-    const { runId } = await start(driver);
-    await driver.idle();
-    await Promise.all([a.settled(), b.settled()]);
+    const { driver, slack, a, b, runId } = await twoServersAndARun();
     await approve(driver, runId);
     await driver.idle();
     await Promise.all([a.settled(), b.settled()]);
@@ -132,14 +137,7 @@ describe('several servers posting runs to Slack', () => {
   });
 
   it('hands a stopped server’s runs to another once its lease lapses, posting only what is missing', async () => {
-    const { clock, driver, slack, server } = setUp();
-    const a = server('A');
-    const b = server('B');
-    const detachA = a.attach(driver);
-    b.attach(driver);
-    const { runId } = await start(driver);
-    await driver.idle();
-    await Promise.all([a.settled(), b.settled()]);
+    const { clock, driver, slack, b, detachA, runId } = await twoServersAndARun();
     expect(slack.runMessages().map((c) => c.server)).toEqual(['A']);
     const messageTs = slack.runMessages()[0]?.ts;
 
@@ -172,14 +170,7 @@ describe('several servers posting runs to Slack', () => {
   });
 
   it('posts a note that reached another server in the owner’s thread, from that server', async () => {
-    const { driver, slack, server } = setUp();
-    const a = server('A');
-    const b = server('B');
-    a.attach(driver);
-    b.attach(driver);
-    const { runId } = await start(driver);
-    await driver.idle();
-    await Promise.all([a.settled(), b.settled()]);
+    const { driver, slack, a, b, runId } = await twoServersAndARun();
     const ownerTs = slack.runMessages()[0]?.ts;
     const posted = slack.calls.length;
 
@@ -200,7 +191,6 @@ describe('several servers posting runs to Slack', () => {
   it('lets a restarted server take its runs back at once after a clean stop', async () => {
     const { driver, slack, server } = setUp();
     const first = server('A');
-    first.attach(driver)();
     const detach = first.attach(driver);
     const { runId } = await start(driver);
     await driver.idle();
