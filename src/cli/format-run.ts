@@ -14,7 +14,7 @@ export function formatRun(run: RunState): string {
     const waiting =
       step.status === 'awaiting_approval' && step.approval
         ? `  needs ${step.approval.min} of [${step.approval.roles.join(', ')}]`
-        : step.waitUntilMs !== undefined
+        : step.status === 'running' && step.waitUntilMs !== undefined
           ? `  waiting until ${new Date(step.waitUntilMs).toISOString()}`
           : '';
     lines.push(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -19,6 +19,34 @@ describe('firebreak run, in-process', () => {
 
   afterEach(() => {
     process.env = { ...saved };
+  });
+
+  it('carries an in-process run through a wait step to its end', async () => {
+    const runbooks = join(dataDir, 'runbooks');
+    mkdirSync(runbooks);
+    writeFileSync(
+      join(runbooks, 'pause.yaml'),
+      [
+        'name: pause',
+        'title: Wait, then note',
+        'severity: low',
+        'phases:',
+        '  detect:',
+        '    - { id: settle, action: wait, with: { duration: 300ms } }',
+        '    - { id: tell, action: note, with: { text: settled } }',
+        '',
+      ].join('\n'),
+    );
+    process.env['FIREBREAK_RUNBOOKS'] = runbooks;
+    const cli = captureIo();
+
+    await main(['run', 'pause', '--as', 'alice'], cli.io);
+
+    expect(cli.code()).toBe(0);
+    const out = cli.out.join('\n');
+    expect(out).toMatch(/waits until \d{4}-\d\d-\d\dT/);
+    expect(out).toMatch(/settle\s+wait\s+succeeded/);
+    expect(out).toMatch(/tell\s+note\s+succeeded/);
   });
 
   it("refuses a user who holds none of the runbook's run roles, and audits it", async () => {

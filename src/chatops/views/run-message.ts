@@ -48,7 +48,8 @@ function elapsedOf(step: StepState, nowMs: number): string {
 }
 
 function toStepLine(step: StepState, nowMs: number): string {
-  const until = step.waitUntilMs === undefined ? undefined : new Date(step.waitUntilMs);
+  const waiting = step.status === 'running' && step.waitUntilMs !== undefined;
+  const until = waiting ? new Date(step.waitUntilMs as number) : undefined;
   const detail = step.error
     ? ` · ${escapeSlackText(step.error.code)}`
     : until

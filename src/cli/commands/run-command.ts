@@ -17,6 +17,17 @@ interface RunOptions {
   wait?: boolean;
 }
 
+/** Time past a timer's due time before the in-process run is looked at again, in ms. */
+const TIMER_SLACK_MS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the step in hand of an in-process run is due again: a `wait` ends, a retry starts. */
+function timerOf(run: RunState): number | undefined {
+  const step = run.steps[run.cursor];
+  return step?.status === 'running' ? (step.waitUntilMs ?? step.retryAtMs) : undefined;
+}
+
 /** Resolves with the run once it has finished, saying once when it waits for a person. */
 function waitForFinish(driver: BullmqDriver, runId: string, io: CliIo): Promise<RunState> {
   const told = new Set<string>();
@@ -164,9 +175,21 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
       }
       await runtime.close();
 
+      const toldUntil = new Set<number>();
       for (;;) {
         const run = await driver.getRun(started.runId);
         if (!run) throw new FirebreakError('RUN_UNKNOWN', `run ${started.runId} vanished`);
+        // A `wait` step or a retry's backoff: this process is the only one to carry it on.
+        const dueAtMs = timerOf(run);
+        if (!isFinished(run) && dueAtMs !== undefined) {
+          if (!toldUntil.has(dueAtMs)) {
+            toldUntil.add(dueAtMs);
+            io.out(`${run.runId} waits until ${new Date(dueAtMs).toISOString()}`);
+          }
+          await sleep(Math.max(0, dueAtMs - Date.now()) + TIMER_SLACK_MS);
+          await runtime.close();
+          continue;
+        }
         const waiting = run.steps.find((s) => s.status === 'awaiting_approval');
         if (isFinished(run) || !waiting || !options.approveAs) {
           io.out(formatRun(run));
