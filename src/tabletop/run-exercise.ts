@@ -125,21 +125,23 @@ export async function runExercise(
   const injects = [...exercise.injects].sort(
     (a, b) => parseDurationMs(a.at) - parseDurationMs(b.at),
   );
-  for (const inject of injects) {
-    clock.advanceTo(startMs + parseDurationMs(inject.at));
+  // Timer by timer: the work one starts (a wait ending, a deadline) happens at its own time,
+  // before the clock moves on to the next timer or inject.
+  const advanceTo = async (targetMs: number) => {
+    for (let next = clock.nextTimerAt(); next !== undefined && next <= targetMs;) {
+      clock.advanceTo(next);
+      await driver.idle();
+      next = clock.nextTimerAt();
+    }
+    clock.advanceTo(targetMs);
     await driver.idle();
+  };
+  for (const inject of injects) {
+    await advanceTo(startMs + parseDurationMs(inject.at));
     await applyInject(inject, { exercise, base, driver, audit, catalog });
     await driver.idle();
   }
-  const endMs = clock.now() + parseDurationMs(exercise.runFor);
-  for (
-    let next = clock.nextTimerAt();
-    next !== undefined && next <= endMs;
-    next = clock.nextTimerAt()
-  ) {
-    clock.advanceTo(next);
-    await driver.idle();
-  }
+  await advanceTo(clock.now() + parseDurationMs(exercise.runFor));
 
   const runs = await driver.listRuns();
   const snapshot = account.snapshot();

@@ -108,6 +108,25 @@ describe('tabletop exercise ec2-crypto-mining', () => {
     expect(report.audit.map((r) => r.type)).toEqual(['trigger.received']);
   });
 
+  it('fires each timer at its own time, before injects that come later', async () => {
+    // The approval comes at 20 minutes, after the 15-minute deadline has passed.
+    const file = variant((doc) => {
+      doc.injects[1] = { at: '20m', approve: { step: 'isolate', by: 'alice' } };
+      doc.expect = [];
+    });
+    const report = await runExercise(file);
+
+    const ofIsolate = (type: string) =>
+      report.audit.find((r) => r.type === type && r.stepId === 'isolate');
+    const asked = Date.parse(ofIsolate('approval.requested')?.time ?? '');
+    const decided = ofIsolate('approval.decided');
+    expect(report.runs[0]?.status).toBe('denied');
+    expect(decided?.actor).toBe('firebreak:deadline');
+    expect(Date.parse(decided?.time ?? '') - asked).toBe(15 * 60_000);
+    // The approval at 20 minutes came too late and changed nothing.
+    expect(report.audit.at(-1)).toMatchObject({ type: 'run.finished', time: decided?.time });
+  });
+
   it('leaves the instance untouched when the approval is denied', async () => {
     const file = variant((doc) => {
       doc.injects[1] = {
