@@ -10,14 +10,20 @@ const input = z
     duration: z
       .string()
       .refine(isDuration, 'expected a duration such as 90s, 5m or 1h')
+      .refine((text) => !isDuration(text) || parseDurationMs(text) <= MAX_WAIT_MS, {
+        message: 'a wait lasts 7d at most',
+      })
       .optional()
-      .describe('How long to wait, e.g. 5m.'),
+      .describe('How long to wait, e.g. 5m; 7d at most.'),
     until: z.iso
       .datetime({ offset: true })
       .optional()
       .describe('Wait until this time (ISO 8601), e.g. a time a step output gave.'),
   })
-  .refine((value) => (value.duration === undefined) !== (value.until === undefined), {
+  .refine((value) => value.duration !== undefined || value.until !== undefined, {
+    message: 'give duration (e.g. 5m) or until (an ISO 8601 time)',
+  })
+  .refine((value) => value.duration === undefined || value.until === undefined, {
     message: 'give either duration or until, not both',
   });
 

@@ -17,7 +17,13 @@ describe('wait', () => {
   it('takes a duration or a time, not both and not neither', () => {
     expect(waitAction.input.safeParse({ duration: '5m' }).success).toBe(true);
     expect(waitAction.input.safeParse({ until: '2025-03-01T12:05:00Z' }).success).toBe(true);
-    expect(waitAction.input.safeParse({}).success).toBe(false);
+    expect(waitAction.input.safeParse({}).error?.issues[0]?.message).toBe(
+      'give duration (e.g. 5m) or until (an ISO 8601 time)',
+    );
+    expect(waitAction.input.safeParse({ duration: '8d' }).error?.issues[0]?.message).toBe(
+      'a wait lasts 7d at most',
+    );
+    expect(waitAction.input.safeParse({ duration: '7d' }).success).toBe(true);
     const both = waitAction.input.safeParse({ duration: '5m', until: '2025-03-01T12:05:00Z' });
     expect(both.error?.issues[0]?.message).toBe('give either duration or until, not both');
     expect(waitAction.input.safeParse({ duration: 'five minutes' }).error?.issues[0]?.message).toBe(
