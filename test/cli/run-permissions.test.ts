@@ -49,6 +49,16 @@ describe('firebreak run, in-process', () => {
     expect(out).toMatch(/tell\s+note\s+succeeded/);
   });
 
+  it('refuses a denial without a reason before deciding anything', async () => {
+    const cli = captureIo();
+    await main(['approve', 'run-000001', 'isolate', '--as', 'alice', '--deny'], cli.io);
+
+    expect(cli.code()).toBe(1);
+    expect(cli.err).toEqual([
+      'error: a denial needs a reason: add --reason "why" (it goes into the audit log)',
+    ]);
+  });
+
   it("refuses a user who holds none of the runbook's run roles, and audits it", async () => {
     const cli = captureIo();
     await main(

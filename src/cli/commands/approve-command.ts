@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
+import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
 
 interface ApproveOptions {
@@ -22,9 +23,16 @@ export function registerApproveCommand(program: Command, config: Config, io: Cli
     .argument('<run>', 'run id')
     .argument('<step>', 'step id')
     .requiredOption('--as <user>', 'who decides: a name or Slack user id from the role map')
-    .option('--deny', 'deny instead of approve')
+    .option('--deny', 'deny instead of approve (with --reason)')
     .option('--reason <text>', 'why (recorded in the audit log)')
     .action(async (runId: string, stepId: string, options: ApproveOptions) => {
+      // A denial ends the run: the record says why, as a denial from Slack does.
+      if (options.deny && !options.reason?.trim()) {
+        throw new FirebreakError(
+          'REASON_REQUIRED',
+          'a denial needs a reason: add --reason "why" (it goes into the audit log)',
+        );
+      }
       const runtime = await createRuntime(config);
       const decision = options.deny ? 'deny' : 'approve';
       const roles = runtime.roles.rolesOf(options.as);
