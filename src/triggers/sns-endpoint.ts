@@ -167,17 +167,28 @@ function parseDelivery(config: HandlerConfig, request: SnsDeliveryRequest): SnsE
   }
 }
 
+/** `24 h`, `90 s` or `500 ms`: a limit in words for refusal details. */
+function formatLimit(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 async function checkDelivery(config: HandlerConfig, envelope: SnsEnvelope): Promise<void> {
   const ids = { topicArn: envelope.TopicArn, messageId: envelope.MessageId };
   if (!config.isAllowedTopic(envelope.TopicArn)) {
-    const detail = `topic ${envelope.TopicArn} is not in allowedTopicArns`;
+    const detail = `topic ${envelope.TopicArn} is not an allowed topic (FIREBREAK_SNS_TOPIC_ARNS)`;
     throw new Refusal(403, 'topic-refused', { code: 'SNS_TOPIC_NOT_ALLOWED', ...ids, detail });
   }
 
   const ageMs = config.now() - Date.parse(envelope.Timestamp);
   // A little clock skew is fine; a Timestamp from the future is not (replayable for longer).
   if (!(ageMs <= config.maxMessageAgeMs && ageMs >= -MAX_CLOCK_SKEW_MS)) {
-    const detail = `message Timestamp ${envelope.Timestamp} is older than ${config.maxMessageAgeMs} ms, in the future, or unreadable`;
+    const why = Number.isNaN(ageMs)
+      ? 'is unreadable'
+      : ageMs > 0
+        ? `is older than ${formatLimit(config.maxMessageAgeMs)}`
+        : 'is in the future';
+    const detail = `message Timestamp ${envelope.Timestamp} ${why}`;
     throw new Refusal(403, 'stale', { code: 'SNS_MESSAGE_STALE', ...ids, detail });
   }
 

@@ -137,7 +137,8 @@ describe('createSnsDeliveryHandler', () => {
           code: 'SNS_TOPIC_NOT_ALLOWED',
           topicArn: 'arn:aws:sns:eu-central-1:466136624261:ses',
           messageId: 'b4268362-d21f-4011-ad28-9cc811a3a5ec',
-          detail: 'topic arn:aws:sns:eu-central-1:466136624261:ses is not in allowedTopicArns',
+          detail:
+            'topic arn:aws:sns:eu-central-1:466136624261:ses is not an allowed topic (FIREBREAK_SNS_TOPIC_ARNS)',
         },
       ]);
     });
@@ -407,6 +408,7 @@ describe('createSnsDeliveryHandler', () => {
 
       expect(response).toMatchObject({ status: 403, outcome: 'stale', code: 'SNS_MESSAGE_STALE' });
       expect(harness.fetchCertificate.requests).toEqual([]);
+      expect(harness.refusals[0]?.detail).toMatch(/^message Timestamp \S+ is older than 24 h$/);
     });
 
     it('answers 403 for a validly signed message dated in the future', async () => {
@@ -415,6 +417,7 @@ describe('createSnsDeliveryHandler', () => {
       const response = await harness.handle(deliver(ALARM_FILE));
 
       expect(response).toMatchObject({ status: 403, outcome: 'stale', code: 'SNS_MESSAGE_STALE' });
+      expect(harness.refusals[0]?.detail).toMatch(/ is in the future$/);
     });
 
     it('still refuses when auditing the refusal fails', async () => {

@@ -162,7 +162,8 @@ export function registerServeCommand(
       const account = runtime.aws.simulated ? 'SIMULATED account' : 'REAL AWS account';
       io.out(`firebreak serving on http://${options.host}:${bound} (${account})`);
       io.out(`  slack: ${describeSlackMode(config)}`);
-      io.out(`  sns: ${sns ? 'POST /sns' : 'not configured (POST /sns answers 503)'}`);
+      const snsOff = 'not configured: set FIREBREAK_SNS_TOPIC_ARNS (POST /sns answers 503)';
+      io.out(`  sns: ${sns ? 'POST /sns' : snsOff}`);
       if (!runtime.driver.durable) io.out('  runs will not survive a restart (set REDIS_URL)');
 
       const signal = await waitForSignal();
