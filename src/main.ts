@@ -132,7 +132,6 @@ export async function createRuntime(
   }
 
   const audit = new FileAuditLog({ path: config.auditLogPath, clock, simulated: aws.simulated });
-  logger.warn('using the in-process queue: runs will not survive a restart (set REDIS_URL)');
   const driver = new InProcessDriver({ catalog, actions, aws, audit, clock, logger });
   return { ...base, audit, driver, close: async () => driver.idle() };
 }

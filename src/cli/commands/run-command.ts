@@ -138,6 +138,11 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
     .action(async (runbookId: string, pairs: string[], options: RunOptions) => {
       const runtime = await createRuntime(config);
       const { driver } = runtime;
+      if (!driver.durable) {
+        runtime.logger.warn(
+          'in-process run: it ends with this command (set REDIS_URL to queue it)',
+        );
+      }
       if (runtime.bullmq && options.approveAs !== undefined) {
         await runtime.close();
         throw new FirebreakError(
