@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ActionRegistry, coreActions } from '../actions/index.js';
@@ -18,6 +19,7 @@ import {
 import {
   createSequentialIds,
   createSilentLogger,
+  describeError,
   FirebreakError,
   parseDurationMs,
   VirtualClock,
@@ -181,7 +183,9 @@ interface InjectContext {
 }
 
 async function applyInject(inject: ExerciseInject, context: InjectContext): Promise<void> {
-  if (inject.sns !== undefined) return deliverSns(resolve(context.base, inject.sns), context);
+  if (inject.sns !== undefined) {
+    return deliverSns(resolve(context.base, inject.sns), inject.at, context);
+  }
   if (inject.run) {
     await context.driver.startRun({
       runbookId: inject.run.runbook,
@@ -209,8 +213,43 @@ async function applyInject(inject: ExerciseInject, context: InjectContext): Prom
   });
 }
 
-async function deliverSns(path: string, context: InjectContext): Promise<void> {
-  const envelope = parseSnsEnvelope(readFileSync(path, 'utf8'));
+/** Signature fields an inject's envelope may leave out: injects are not signature-checked. */
+const UNSIGNED_INJECT = {
+  SignatureVersion: '1',
+  Signature: 'EXERCISE-UNSIGNED',
+  SigningCertURL: 'https://sns.us-east-1.amazonaws.com/tabletop-unsigned.pem',
+};
+
+/**
+ * What an `sns` inject file delivers: an SNS envelope (its signature fields may be left out),
+ * or the message alone (a CloudWatch alarm, an EventBridge finding, plain text), which is
+ * delivered as from an unnamed topic with a message id made from the file.
+ */
+function readInjectMessage(path: string, at: string) {
+  const text = readFileSync(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const fields = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  if (typeof fields['Type'] !== 'string' || typeof fields['Message'] !== 'string') {
+    const messageId = `tabletop-${createHash('sha256').update(path).update(text).digest('hex').slice(0, 16)}`;
+    return { MessageId: messageId, TopicArn: undefined, Message: text, Subject: undefined };
+  }
+  try {
+    return parseSnsEnvelope({ ...UNSIGNED_INJECT, ...fields });
+  } catch (error) {
+    throw new FirebreakError(
+      'EXERCISE_INJECT_INVALID',
+      `inject at ${at}: ${path}: ${describeError(error)}`,
+    );
+  }
+}
+
+async function deliverSns(path: string, at: string, context: InjectContext): Promise<void> {
+  const envelope = readInjectMessage(path, at);
   const event = parseTriggerMessage(envelope.Message, envelope.Subject);
   await context.audit.append({
     type: 'trigger.received',

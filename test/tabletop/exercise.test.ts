@@ -108,6 +108,42 @@ describe('tabletop exercise ec2-crypto-mining', () => {
     expect(report.audit.map((r) => r.type)).toEqual(['trigger.received']);
   });
 
+  it('takes an inject that is the message alone, or an envelope without signature fields', async () => {
+    const finding =
+      'guardduty/eventbridge.guardduty-finding.CryptoCurrency-EC2-BitcoinTool.B-DNS.redacted-by-author.json';
+    const bare = variant((doc) => {
+      doc.injects[0] = { at: '0s', sns: join(corpus, finding) };
+    });
+    const unsigned = variant((doc, dir) => {
+      const envelope = JSON.parse(readFileSync(doc.injects[0]?.['sns'] as string, 'utf8'));
+      for (const field of ['SignatureVersion', 'Signature', 'SigningCertURL'])
+        delete envelope[field];
+      writeFileSync(join(dir, 'unsigned.json'), JSON.stringify(envelope));
+      doc.injects[0] = { at: '0s', sns: join(dir, 'unsigned.json') };
+    });
+
+    for (const file of [bare, unsigned]) {
+      const report = await runExercise(file);
+      expect(report.runs.map((r) => [r.runbookId, r.status])).toEqual([
+        ['ec2-compromised-instance', 'succeeded'],
+      ]);
+      expect(report.passed).toBe(true);
+    }
+  });
+
+  it('names the inject and its file when an envelope cannot be read', async () => {
+    let broken = '';
+    const file = variant((doc, dir) => {
+      broken = join(dir, 'broken.json');
+      writeFileSync(broken, JSON.stringify({ Type: 'Notification', Message: '{}' }));
+      doc.injects[0] = { at: '30s', sns: broken };
+    });
+
+    await expect(runExercise(file)).rejects.toThrow(
+      `inject at 30s: ${broken}: SNS message has no "MessageId" string`,
+    );
+  });
+
   it('fires each timer at its own time, before injects that come later', async () => {
     // The approval comes at 20 minutes, after the 15-minute deadline has passed.
     const file = variant((doc) => {
