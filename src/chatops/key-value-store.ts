@@ -127,8 +127,9 @@ export class LayeredKeyValueStore implements KeyValueStore {
     return shared;
   }
 
+  /** Asks the shared store: another server may have changed the key since this one set it. */
   async get(key: string): Promise<string | undefined> {
-    return (await this.local.get(key)) ?? this.shared.get(key);
+    return this.shared.get(key);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

@@ -24,6 +24,8 @@ const MAX_ATTEMPTS = 3;
 export const DEFAULT_PUBLISH_LEASE_MS = 30_000;
 /** What the lease of a run holds once its owner has posted everything about it. */
 const LEASE_DONE = 'done';
+/** Wait before a run's messages are tried again after the store could not be reached. */
+const STORE_RETRY_MS = 5000;
 
 /** The part of the Slack Web API the publisher calls. */
 export interface SlackChatClient {
@@ -302,11 +304,20 @@ export class RunMessagePublisher {
       record.dirty = true;
       return;
     }
-    record.flushing = this.flush(record).finally(() => {
-      record.flushing = undefined;
-      if (record.dirty) this.kick(record);
-      else this.forgetIfDone(record);
-    });
+    record.flushing = this.flush(record)
+      .catch((error: unknown) => {
+        // The store (Redis) failed, not Slack: keep everything and try again in a moment.
+        this.options.logger.warn('cannot reach the store for a run’s Slack messages; will retry', {
+          runId: record.runId,
+          error: describeError(error),
+        });
+        this.schedule(record, this.options.clock.now() + STORE_RETRY_MS);
+      })
+      .finally(() => {
+        record.flushing = undefined;
+        if (record.dirty) this.kick(record);
+        else this.forgetIfDone(record);
+      });
   }
 
   private schedule(record: RunRecord, atMs: number): void {
@@ -323,7 +334,11 @@ export class RunMessagePublisher {
     for (;;) {
       record.dirty = false;
       const now = this.options.clock.now();
-      if (record.blockedUntilMs > now) return this.schedule(record, record.blockedUntilMs);
+      if (record.blockedUntilMs > now) {
+        // Held back by Slack, not stopped: keep the run, or another server takes it over.
+        if (record.lease === 'ours') await this.holdLease(record, now);
+        return this.schedule(record, record.blockedUntilMs);
+      }
       const next = await this.nextCall(record, now);
       if (next === 'idle') return;
       if (typeof next === 'number') return this.schedule(record, next);
@@ -369,7 +384,8 @@ export class RunMessagePublisher {
     if (record.lease === 'done') return 'done';
     const age = now - record.leaseCheckedAtMs;
     if (record.lease === 'ours' && age < this.leaseMs / 3) return 'ours';
-    if (record.lease === 'theirs' && age < this.leaseMs) return 'theirs';
+    // Asked again every third of a lease: an owner that stopped cleanly let its lease go.
+    if (record.lease === 'theirs' && age < this.leaseMs / 3) return 'theirs';
     const { store } = this.options;
     const key = toLeaseKey(record.runId);
     let holder: string;
@@ -439,8 +455,13 @@ export class RunMessagePublisher {
       if (this.records.size === 0) return;
       const now = clock.now();
       for (const record of this.records.values()) {
-        const lapsed = now - record.leaseCheckedAtMs >= this.leaseMs;
-        if (record.lease === 'ours' ? !isFinished(record.latest) : lapsed) this.kick(record);
+        const due = now - record.leaseCheckedAtMs >= this.leaseMs / 3;
+        // Ours: renewed while the run goes on or anything of it is left to post.
+        const unsettled =
+          !isFinished(record.latest) ||
+          record.outbox.length > 0 ||
+          record.latest.version > record.sentVersion;
+        if (record.lease === 'ours' ? unsettled : due) this.kick(record);
       }
       this.leaseSweep = clock.setTimer(clock.now() + this.leaseMs / 3, sweep);
     };

@@ -67,6 +67,16 @@ describe('RedisKeyValueStore', () => {
     expect(await redis.pttl(`${prefix}slack:command:T1:trig`)).toBeGreaterThan(59_000);
   });
 
+  it('reads what another server wrote last, not its own older copy', async () => {
+    const memory = () => new MemoryKeyValueStore(new VirtualClock(0));
+    const serverA = new LayeredKeyValueStore(memory(), new RedisKeyValueStore(redis, prefix));
+    const serverB = new LayeredKeyValueStore(memory(), new RedisKeyValueStore(redis, prefix));
+    await serverA.set('run:run-2:replied', 'look', 60_000);
+    await serverB.set('run:run-2:replied', 'look,cut', 60_000);
+
+    expect(await serverA.get('run:run-2:replied')).toBe('look,cut');
+  });
+
   it('renews a lease only for its holder, and lets another server claim it once released', async () => {
     const memory = () => new MemoryKeyValueStore(new VirtualClock(0));
     const serverA = new LayeredKeyValueStore(memory(), new RedisKeyValueStore(redis, prefix));

@@ -38,8 +38,16 @@ interface Call {
 function createSlack() {
   const calls: Call[] = [];
   let seq = 0;
+  /** Seconds of Retry-After for the next call of each server, once. */
+  const rateLimitNext = new Map<string, number>();
   const clientFor = (server: string): SlackChatClient => {
     const record = (method: string) => async (args: Record<string, unknown>) => {
+      const retryAfter = rateLimitNext.get(server);
+      if (retryAfter !== undefined) {
+        rateLimitNext.delete(server);
+        const code = 'slack_webapi_rate_limited_error';
+        throw Object.assign(new Error('rate limited'), { code, retryAfter });
+      }
       const ts = `1700000000.${String(++seq).padStart(6, '0')}`;
       calls.push({ server, method, args, ts });
       return { ok: true, ts };
@@ -64,7 +72,7 @@ function createSlack() {
           .split('\n')
           .map((line) => `${c.server}: ${line}`),
       );
-  return { calls, clientFor, runMessages, approvals, replies };
+  return { calls, clientFor, runMessages, approvals, replies, rateLimitNext };
 }
 
 function setUp() {
@@ -79,8 +87,19 @@ function setUp() {
     logger,
     createRunId: createSequentialIds('run'),
   });
-  // Redis in production: one store every server shares.
-  const store = new MemoryKeyValueStore(clock);
+  // Redis in production: one store every server shares; `down` makes every call fail.
+  const memory = new MemoryKeyValueStore(clock);
+  const outage = { down: false };
+  const store = new Proxy(memory, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        outage.down
+          ? Promise.reject(new Error('Connection is closed.'))
+          : (value as (...a: unknown[]) => unknown).apply(target, args);
+    },
+  });
   const slack = createSlack();
   const server = (id: string) =>
     new RunMessagePublisher({
@@ -93,7 +112,7 @@ function setUp() {
       publisherId: id,
       leaseMs: 30_000,
     });
-  return { clock, driver, slack, server };
+  return { clock, driver, slack, server, outage };
 }
 
 /** Servers A and B following the driver, and a run both have posted what they will of. */
@@ -186,6 +205,53 @@ describe('several servers posting runs to Slack', () => {
       text: 'alarm cpu-high fired again',
       thread_ts: ownerTs,
     });
+  });
+
+  it('keeps posting once the store is back after an outage, without an unhandled error', async () => {
+    const { clock, driver, slack, a, b, runId, outage } = await twoServersAndARun();
+    outage.down = true;
+    // The lease renewals fail meanwhile.
+    clock.advanceTo(clock.now() + 11_000);
+    await Promise.all([a.idle(), b.idle()]);
+    outage.down = false;
+    await approve(driver, runId);
+    await driver.idle();
+    clock.advanceTo(clock.now() + 6_000);
+    await Promise.all([a.idle(), b.idle()]);
+
+    expect((await driver.getRun(runId))?.status).toBe('succeeded');
+    expect(slack.runMessages()).toHaveLength(1);
+    expect(slack.replies().filter((r) => r.includes('`cut`'))).toHaveLength(1);
+  });
+
+  it('keeps its runs while Slack holds its calls back, however long', async () => {
+    const { clock, driver, slack, a, b, runId } = await twoServersAndARun();
+    const owner = slack.runMessages()[0]?.server as string;
+    slack.rateLimitNext.set(owner, 120);
+    await approve(driver, runId);
+    await driver.idle();
+    for (let i = 0; i < 13; i++) {
+      clock.advanceTo(clock.now() + 10_000);
+      await Promise.all([a.idle(), b.idle()]);
+    }
+
+    expect(new Set(slack.calls.map((c) => c.server))).toEqual(new Set([owner]));
+    expect(slack.replies().filter((r) => r.includes('`cut`'))).toHaveLength(1);
+  });
+
+  it('hands its runs to the other server within a third of a lease after a clean stop', async () => {
+    const { clock, driver, slack, a, b, detachA, runId } = await twoServersAndARun();
+    expect(slack.runMessages()[0]?.server).toBe('A');
+    detachA();
+    await a.close();
+    await approve(driver, runId);
+    await driver.idle();
+    clock.advanceTo(clock.now() + 10_000);
+    await b.settled();
+
+    expect(slack.replies().filter((r) => r.includes('`cut`'))).toEqual([
+      expect.stringMatching(/^B: /),
+    ]);
   });
 
   it('lets a restarted server take its runs back at once after a clean stop', async () => {
