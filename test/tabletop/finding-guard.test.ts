@@ -34,12 +34,13 @@ phases:
       with:
         detectorId: '\${{ trigger.detectorId }}'
         findingId: '\${{ trigger.findingId }}'
+        region: '\${{ trigger.region }}'
       onFailure: continue
     - id: staleFinding
       action: fail
-      if: "steps.findingNow.status = 'succeeded' and steps.findingNow.outputs.active = false"
+      if: "steps.findingNow.outputs.found = true and steps.findingNow.outputs.active = false"
       with:
-        reason: 'stale trigger: finding \${{ trigger.findingId }} is archived or gone, nothing contained'
+        reason: 'stale trigger: finding \${{ trigger.findingId }} is archived, nothing contained'
   contain:
     - id: isolate
       action: aws.ec2.isolateInstance
@@ -64,7 +65,7 @@ phases:
       onFailure: continue
     - id: staleFinding
       action: fail
-      if: "steps.findingNow.status = 'succeeded' and steps.findingNow.outputs.active = false"
+      if: "steps.findingNow.outputs.found = true and steps.findingNow.outputs.active = false"
       with:
         reason: 'stale trigger: finding is \${{ steps.findingNow.outputs.workflowStatus }}'
   contain:
@@ -151,7 +152,7 @@ describe('the finding stale-trigger guard, run from a corpus GuardDuty finding',
     expect(report.runs[0]?.failure).toMatchObject({
       stepId: 'staleFinding',
       code: 'RUN_FAILED_BY_RUNBOOK',
-      message: `stale trigger: finding ${FINDING_IDS.guardDutyFinding} is archived or gone, nothing contained`,
+      message: `stale trigger: finding ${FINDING_IDS.guardDutyFinding} is archived, nothing contained`,
     });
     expect(report.runs[0]?.steps.find((s) => s.id === 'findingNow')?.outputs).toMatchObject({
       found: true,
@@ -185,14 +186,19 @@ describe('the finding stale-trigger guard, run from a corpus GuardDuty finding',
     expect(awsCalls(report)[0]).toBe('guardduty:GetFindings');
   });
 
-  it('treats a finding the detector no longer holds as stale', async () => {
+  it('goes on to containment when the finding cannot be found (another region or account)', async () => {
     const findings = [guardDutyFindingSeed({ findingId: '0123456789abcdef0123456789abcdef' })];
+    const injects = [{ at: '0s', sns: 'envelope.json' }, APPROVE];
 
-    const report = await runExercise(writeExercise({ findings }));
+    const report = await runExercise(writeExercise({ findings, injects }));
 
-    expect(report.runs[0]?.status).toBe('failed');
-    expect(report.runs[0]?.failure?.stepId).toBe('staleFinding');
     expect(stepStatus(report, 'findingNow')).toBe('succeeded');
+    expect(report.runs[0]?.steps.find((s) => s.id === 'findingNow')?.outputs).toMatchObject({
+      found: false,
+      active: false,
+    });
+    expect(stepStatus(report, 'staleFinding')).toBe('skipped');
+    expect(report.runs[0]?.status).toBe('succeeded');
   });
 
   it('does not block containment when GuardDuty cannot be asked', async () => {
