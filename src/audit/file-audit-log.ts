@@ -136,7 +136,14 @@ export class FileAuditLog implements AuditSink {
 
   constructor(private readonly options: FileAuditLogOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
-    if (existsSync(options.path)) this.resume();
+    if (!existsSync(options.path)) return;
+    // Under the lock: another process's append in progress is not a broken last line.
+    const release = lockFile(`${options.path}.lock`, options.path);
+    try {
+      this.resume();
+    } finally {
+      release();
+    }
   }
 
   /** Reads and checks the whole file (the tail first: it is written after the log). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   closeSync,
   linkSync,
@@ -44,17 +45,40 @@ export function takeOverStaleLock(lockPath: string, seen: Stats): void {
       if (codeOf(error) !== 'EEXIST') throw error;
     }
   }
-  rmSync(aside, { force: true });
+  // A folder in the lock's place is stale all the same.
+  rmSync(aside, { force: true, recursive: true });
+}
+
+/** Whether a lock's token names a process of this machine that is gone (killed, crashed). */
+function heldByDeadProcess(lockPath: string): boolean {
+  let token: string;
+  try {
+    token = readFileSync(lockPath, 'utf8');
+  } catch {
+    return false;
+  }
+  const [host, pidText] = token.trim().split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return codeOf(error) === 'ESRCH';
+  }
 }
 
 /**
  * Takes `lockPath` (created exclusively, holding a token of this holder) so that processes on
  * one machine take turns; returns the release, which removes the file only while it still
- * holds this token. A lock older than {@link LOCK_STALE_MS} is a dead process's and is taken
- * over; after 10 s of waiting for a live one, AUDIT_LOG_LOCKED names the file.
+ * holds this token. A lock whose holder on this machine is gone, or older than
+ * {@link LOCK_STALE_MS}, is a dead process's and is taken over; after 10 s of waiting for a
+ * live one, AUDIT_LOG_LOCKED names the file.
  */
 export function lockFile(lockPath: string, guarded: string): () => void {
-  const token = `${process.pid}:${randomBytes(8).toString('hex')}\n`;
+  const token = `${hostname()} ${process.pid} ${randomBytes(8).toString('hex')}\n`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -69,7 +93,8 @@ export function lockFile(lockPath: string, guarded: string): () => void {
       if (codeOf(error) !== 'EEXIST') throw error;
     }
     const held = statSync(lockPath, { throwIfNoEntry: false });
-    if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) {
+    const stale = held && Date.now() - held.mtimeMs > LOCK_STALE_MS;
+    if (held && (stale || heldByDeadProcess(lockPath))) {
       takeOverStaleLock(lockPath, held);
       continue;
     }

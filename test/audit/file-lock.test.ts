@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import {
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -7,7 +9,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_STALE_MS, lockFile, takeOverStaleLock } from '../../src/audit/file-lock.js';
@@ -30,7 +32,9 @@ function writeLock(token: string, ageMs: number): void {
 describe('lockFile', () => {
   it('creates the lock with a token of its holder and removes it on release', () => {
     const release = lockFile(lockPath, 'audit.jsonl');
-    expect(readFileSync(lockPath, 'utf8')).toMatch(new RegExp(`^${process.pid}:[0-9a-f]{16}\\n$`));
+    expect(readFileSync(lockPath, 'utf8')).toMatch(
+      new RegExp(`^${hostname()} ${process.pid} [0-9a-f]{16}\\n$`),
+    );
     release();
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -38,8 +42,29 @@ describe('lockFile', () => {
   it('takes over a lock left by a dead process, leaving no file behind', () => {
     writeLock('4242:dead\n', LOCK_STALE_MS + 5_000);
     const release = lockFile(lockPath, 'audit.jsonl');
-    expect(readFileSync(lockPath, 'utf8')).toContain(`${process.pid}:`);
+    expect(readFileSync(lockPath, 'utf8')).toContain(` ${process.pid} `);
     release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('takes over at once a fresh lock whose holder on this machine is gone', () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    writeLock(`${hostname()} ${gone} 0123456789abcdef\n`, 0);
+
+    const release = lockFile(lockPath, 'audit.jsonl');
+
+    expect(readFileSync(lockPath, 'utf8')).toContain(` ${process.pid} `);
+    release();
+  });
+
+  it('takes over a stale lock that is a folder', () => {
+    mkdirSync(lockPath);
+    const at = new Date(Date.now() - LOCK_STALE_MS - 5_000);
+    utimesSync(lockPath, at, at);
+
+    const release = lockFile(lockPath, 'audit.jsonl');
+    release();
+
     expect(readdirSync(dir)).toEqual([]);
   });
 
