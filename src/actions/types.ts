@@ -32,6 +32,11 @@ export interface ActionContext {
   readonly note: NoteSink;
   /** A token unique to this run and step, stable across redeliveries (for `token` actions). */
   readonly idempotencyToken: string;
+  /**
+   * Fires when the step gives up (its `timeout` passed): stop, and send nothing more. AWS
+   * calls through `aws` already stop by themselves. Absent in contexts built by hand.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

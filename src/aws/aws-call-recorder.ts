@@ -36,17 +36,38 @@ function operationOf(command: object): string {
   return (command.constructor?.name || 'Unknown').replace(/Command$/, '');
 }
 
-/** `client` with every `send` reported to `recorder`, success or failure, after it settles. */
+/** What an AWS call made after its step gave up (timed out) fails with; it was never sent. */
+export class AwsCallAfterStepEndedError extends Error {
+  readonly code = 'STEP_TIMEOUT';
+  constructor(service: string, operation: string) {
+    super(`${service}:${operation} not sent: its step had already timed out`);
+    this.name = 'AwsCallAfterStepEndedError';
+  }
+}
+
+/**
+ * `client` with every `send` reported to `recorder`, success or failure, after it settles.
+ * With `signal`, each call carries it (the SDK gives up a request in flight when it fires), and
+ * no call is sent once it has fired.
+ */
 function recordingClient<T extends object>(
   client: T,
   service: string,
   simulated: boolean,
   recorder: AwsCallRecorder,
+  signal: AbortSignal | undefined,
 ): T {
   const send = async (command: { readonly input?: unknown }, ...rest: unknown[]) => {
     const call = { service, operation: operationOf(command), simulated };
+    if (signal?.aborted) throw new AwsCallAfterStepEndedError(service, call.operation);
+    const [options, ...callback] = rest;
+    // A callback in the options' place (`send(command, cb)`) is passed on as it is.
+    const withSignal =
+      signal === undefined || typeof options === 'function'
+        ? rest
+        : [{ ...(options as object | undefined), abortSignal: signal }, ...callback];
     try {
-      const output = await (client as unknown as SendingClient).send(command, ...rest);
+      const output = await (client as unknown as SendingClient).send(command, ...withSignal);
       recorder({ ...call, params: summarizeAwsParams(command.input) });
       return output;
     } catch (error) {
@@ -69,7 +90,11 @@ function recordingClient<T extends object>(
  * operation, key parameters and, for a failed call, AWS's error code. The step runner gives
  * each step's action such clients, so the calls are audited as the step's own.
  */
-export function recordAwsCalls(clients: AwsClients, recorder: AwsCallRecorder): AwsClients {
+export function recordAwsCalls(
+  clients: AwsClients,
+  recorder: AwsCallRecorder,
+  signal?: AbortSignal,
+): AwsClients {
   // One wrapper per client, so that callers comparing clients see the same one each time.
   const made = new WeakMap<object, object>();
   const client = <K extends keyof typeof CLIENT_SERVICES>(method: K): AwsClients[K] => {
@@ -77,7 +102,8 @@ export function recordAwsCalls(clients: AwsClients, recorder: AwsCallRecorder): 
       const inner: object = clients[method]();
       let wrapped = made.get(inner);
       if (wrapped === undefined) {
-        wrapped = recordingClient(inner, CLIENT_SERVICES[method], clients.simulated, recorder);
+        const service = CLIENT_SERVICES[method];
+        wrapped = recordingClient(inner, service, clients.simulated, recorder, signal);
         made.set(inner, wrapped);
       }
       return wrapped;
@@ -96,7 +122,10 @@ export function recordAwsCalls(clients: AwsClients, recorder: AwsCallRecorder): 
     securityHub: client('securityHub'),
     ...(clients.forScope === undefined
       ? {}
-      : { forScope: (scope) => recordAwsCalls(clients.forScope?.(scope) ?? clients, recorder) }),
+      : {
+          forScope: (scope) =>
+            recordAwsCalls(clients.forScope?.(scope) ?? clients, recorder, signal),
+        }),
   };
 }
 

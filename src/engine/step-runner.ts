@@ -74,21 +74,48 @@ async function mapOutputs(definition: StepDefinition, scope: ExpressionScope, re
   return resolveTemplates(definition.outputs, { ...scope, result }, definition.id);
 }
 
-/** Rejects with STEP_TIMEOUT when `work` takes longer than the step's `timeout`. */
-function withTimeout<T>(work: Promise<T>, definition: StepDefinition, clock: Clock): Promise<T> {
+/** Longest a timed-out step waits for its action to stop before it reports the timeout. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Rejects with STEP_TIMEOUT when `work` takes longer than the step's `timeout`. The step's
+ * `stop` fires first: its AWS calls in flight are given up and no new one is sent. The timeout
+ * is reported once the action has stopped (at most {@link STOP_GRACE_MS} later), so that a
+ * retry never overlaps it and its calls are audited before the step's failure.
+ */
+function withTimeout<T>(
+  work: Promise<T>,
+  definition: StepDefinition,
+  clock: Clock,
+  stop: AbortController,
+): Promise<T> {
   if (definition.timeout === undefined) return work;
   const timeoutMs = parseDurationMs(definition.timeout);
   return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
     const cancel = clock.setTimer(clock.now() + timeoutMs, () => {
+      timedOut = true;
       const message = `step ${definition.id} took longer than its timeout of ${definition.timeout}`;
-      reject(new FirebreakError('STEP_TIMEOUT', message, { stepId: definition.id }));
+      const error = new FirebreakError('STEP_TIMEOUT', message, { stepId: definition.id });
+      stop.abort(error);
+      let cancelGrace = () => {};
+      const grace = new Promise<void>((done) => {
+        cancelGrace = clock.setTimer(clock.now() + STOP_GRACE_MS, done);
+      });
+      void Promise.race([work.catch(() => undefined), grace]).then(() => {
+        cancelGrace();
+        reject(error);
+      });
     });
+    // Settling after the timeout changes nothing: the step has timed out.
     work.then(
       (value) => {
+        if (timedOut) return;
         cancel();
         resolve(value);
       },
       (error: unknown) => {
+        if (timedOut) return;
         cancel();
         reject(error);
       },
@@ -163,6 +190,8 @@ export async function runStep(
   const base = { runId: state.runId, stepId };
   // The last AWS call that failed names the IAM action an AccessDenied lacks.
   let failedCall: FailedAwsCall | undefined;
+  // Fired when the step times out: the action's AWS calls stop (see withTimeout).
+  const stop = new AbortController();
   const recorder: AwsCallRecorder = (record) => {
     if (record.errorCode !== undefined) failedCall = record;
     pendingAudit.push(deps.audit.append({ ...base, type: 'aws.call', data: { ...record } }));
@@ -173,10 +202,14 @@ export async function runStep(
     stepId,
     clock: deps.clock,
     logger,
-    aws: recordAwsCalls(deps.aws, recorder),
+    aws: recordAwsCalls(deps.aws, recorder, stop.signal),
   };
   const targets = parsedInputs.map((input) => {
-    const aws = recordAwsCalls(scopeAwsClients(deps.aws, state, stepId, input), recorder);
+    const aws = recordAwsCalls(
+      scopeAwsClients(deps.aws, state, stepId, input),
+      recorder,
+      stop.signal,
+    );
     return { input, context: { ...planContext, aws } };
   });
   try {
@@ -211,6 +244,7 @@ export async function runStep(
               logger,
               aws: target.aws,
               idempotencyToken: token,
+              signal: stop.signal,
               note: (text, fields) =>
                 pendingAudit.push(
                   deps.audit.append({ ...base, type: 'note', data: { text, ...fields } }),
@@ -221,6 +255,7 @@ export async function runStep(
         ),
         definition,
         deps.clock,
+        stop,
       );
       results.push(await mapOutputs(definition, scopes[index] ?? scope, result));
     }

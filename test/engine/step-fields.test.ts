@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { ActionRegistry, coreActions } from '../../src/actions/index.js';
 import type { AnyActionDefinition } from '../../src/actions/index.js';
 import { MemoryAuditLog } from '../../src/audit/index.js';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { createAwsClients, SimulatedAccount } from '../../src/aws/index.js';
 import type { AwsClients } from '../../src/aws/index.js';
 import { applyEvent, createRunState, runStep, startRun } from '../../src/engine/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { parseRunbook } from '../../src/runbook/index.js';
 import type { RunbookDocument } from '../../src/runbook/index.js';
 import { VirtualClock, createSilentLogger } from '../../src/shared/index.js';
+import { createSampleSeed, IDS } from '../aws/sample-seed.js';
 
 function runbookOf(phases: string, extra = ''): RunbookDocument {
   const text = `name: demo\ntitle: Demo\nseverity: high\ninputs: { ids: { type: list, default: [a, b] } }\n${extra}phases:\n${phases}`;
@@ -243,7 +246,92 @@ describe('runStep with forEach, outputs and timeout', () => {
       deps,
     );
     await new Promise((resolve) => setImmediate(resolve));
-    await clock.advanceTo(30_000);
+    clock.advanceTo(30_000);
+    // An action that does not stop is given up ten seconds later.
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advanceTo(40_000);
     expect(await pending).toMatchObject({ type: 'step_failed', error: { code: 'STEP_TIMEOUT' } });
+  });
+});
+
+describe('a step that times out', () => {
+  const clock = new VirtualClock(0);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => clock.setTimer(clock.now() + ms, resolve));
+  const describeTwice: AnyActionDefinition = {
+    id: 'test.describeTwice',
+    summary: 'Describes an instance, waits a minute, describes it again',
+    input: z.strictObject({}),
+    iamActions: ['ec2:DescribeInstances'],
+    mutating: false,
+    idempotency: 'safe',
+    async run(_input, context) {
+      const describe = () =>
+        context.aws.ec2().send(new DescribeInstancesCommand({ InstanceIds: [IDS.instance] }));
+      await describe();
+      await sleep(60_000);
+      await describe();
+      return {};
+    },
+  };
+  const stopsWhenTold: AnyActionDefinition = {
+    ...describeTwice,
+    id: 'test.stopsWhenTold',
+    run: (_input, context) =>
+      new Promise((_, reject) =>
+        context.signal?.addEventListener('abort', () => reject(context.signal?.reason)),
+      ),
+  };
+
+  async function timeOut(action: string, advance: readonly number[]) {
+    const audit = new MemoryAuditLog(clock);
+    const account = new SimulatedAccount(createSampleSeed(), { clock });
+    const deps = {
+      actions: new ActionRegistry([...coreActions, describeTwice, stopsWhenTold]),
+      aws: createAwsClients({ region: 'us-east-1', simulatedAccount: account }),
+      audit,
+      clock,
+      logger: createSilentLogger(),
+    };
+    const runbook = runbookOf(`  detect:\n    - { id: slow, action: ${action}, timeout: 30s }\n`);
+    let settledAtMs: number | undefined;
+    const pending = runStep(
+      started(runbook),
+      runbook,
+      { stepId: 'slow', attempt: 1, approved: false },
+      deps,
+    ).then((event) => {
+      settledAtMs = clock.now();
+      return event;
+    });
+    for (const atMs of advance) {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      clock.advanceTo(clock.now() + atMs);
+    }
+    const event = await pending;
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    return { event, settledAtMs, calls: audit.records.filter((r) => r.type === 'aws.call') };
+  }
+
+  it('sends no AWS call once it has timed out, and reports the timeout when the action stopped', async () => {
+    const start = clock.now();
+    // The timeout at 30 s; the action sleeps until 60 s; it is given up at 40 s.
+    const { event, settledAtMs, calls } = await timeOut(
+      'test.describeTwice',
+      [30_000, 10_000, 20_000],
+    );
+
+    expect(event).toMatchObject({ type: 'step_failed', error: { code: 'STEP_TIMEOUT' } });
+    expect((settledAtMs ?? 0) - start).toBe(40_000);
+    // The call after the timeout was never sent: one DescribeInstances in all.
+    expect(calls.map((r) => r.data?.['operation'])).toEqual(['DescribeInstances']);
+  });
+
+  it('tells the action to stop, and reports at once when it does', async () => {
+    const start = clock.now();
+    const { event, settledAtMs } = await timeOut('test.stopsWhenTold', [30_000]);
+
+    expect(event).toMatchObject({ type: 'step_failed', error: { code: 'STEP_TIMEOUT' } });
+    expect((settledAtMs ?? 0) - start).toBe(30_000);
   });
 });
