@@ -56,9 +56,10 @@ function findDefinition(runbook: RunbookDocument, stepId: string): StepDefinitio
 async function scopesOf(
   definition: StepDefinition,
   scope: ExpressionScope,
+  clock: Clock,
 ): Promise<{ scopes: ExpressionScope[]; fanOut: boolean }> {
   if (definition.forEach === undefined) return { scopes: [scope], fanOut: false };
-  const items = await resolveTemplates(definition.forEach, scope, definition.id);
+  const items = await resolveTemplates(definition.forEach, scope, definition.id, clock);
   if (!Array.isArray(items)) {
     const got = items === undefined ? 'nothing' : typeof items;
     throw new FirebreakError('FOR_EACH_NOT_A_LIST', `forEach gave ${got}, not a list`, {
@@ -69,9 +70,14 @@ async function scopesOf(
 }
 
 /** Applies a step's `outputs` mapping (templates over `result`) to what its action returned. */
-async function mapOutputs(definition: StepDefinition, scope: ExpressionScope, result: unknown) {
+async function mapOutputs(
+  definition: StepDefinition,
+  scope: ExpressionScope,
+  result: unknown,
+  clock: Clock,
+) {
   if (definition.outputs === undefined) return result ?? {};
-  return resolveTemplates(definition.outputs, { ...scope, result }, definition.id);
+  return resolveTemplates(definition.outputs, { ...scope, result }, definition.id, clock);
 }
 
 /** Longest a timed-out step waits for its action to stop before it reports the timeout. */
@@ -152,7 +158,11 @@ export async function runStep(
   let fanOut: boolean;
   let inputs: unknown[];
   try {
-    if (definition.if !== undefined && !(await evaluateCondition(definition.if, scope, stepId))) {
+    const { clock } = deps;
+    if (
+      definition.if !== undefined &&
+      !(await evaluateCondition(definition.if, scope, stepId, clock))
+    ) {
       return {
         type: 'step_skipped',
         stepId,
@@ -160,10 +170,10 @@ export async function runStep(
         reason: `condition is false: ${definition.if}`,
       };
     }
-    ({ scopes, fanOut } = await scopesOf(definition, scope));
+    ({ scopes, fanOut } = await scopesOf(definition, scope, clock));
     inputs = [];
     for (const itemScope of scopes) {
-      inputs.push(await resolveTemplates(definition.with ?? {}, itemScope, stepId));
+      inputs.push(await resolveTemplates(definition.with ?? {}, itemScope, stepId, clock));
     }
   } catch (error) {
     const code = error instanceof FirebreakError ? error.code : 'EXPRESSION_FAILED';
@@ -257,7 +267,7 @@ export async function runStep(
         deps.clock,
         stop,
       );
-      results.push(await mapOutputs(definition, scopes[index] ?? scope, result));
+      results.push(await mapOutputs(definition, scopes[index] ?? scope, result, deps.clock));
     }
     const outputs = fanOut ? results : results[0];
     await Promise.all(pendingAudit);

@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { ExpressionError } from './errors.js';
+import type { Clock } from '../shared/index.js';
 
 /**
  * Runbook values may hold `${{ expr }}` templates whose `expr` is JSONata, evaluated over
@@ -75,10 +76,33 @@ export function hasTemplate(value: unknown): boolean {
   return false;
 }
 
-async function evaluate(expression: string, scope: ExpressionScope, stepId?: string) {
+/** JSONata's own `$fromMillis`, for `$now()` on a clock of the caller's. */
+const FROM_MILLIS = jsonata('$fromMillis($ms, $picture, $timezone)');
+
+/**
+ * The bindings of one evaluation: `$now()` and `$millis()` read `clock` when one is given (a
+ * tabletop exercise's virtual clock), as they would the wall clock.
+ */
+function bindingsFor(clock: Clock | undefined) {
+  if (clock === undefined) return RUNTIME_BINDINGS;
+  const ms = clock.now();
+  return {
+    ...RUNTIME_BINDINGS,
+    millis: () => ms,
+    now: (picture?: string, timezone?: string) =>
+      FROM_MILLIS.evaluate({}, { ms, picture, timezone }),
+  };
+}
+
+async function evaluate(
+  expression: string,
+  scope: ExpressionScope,
+  stepId?: string,
+  clock?: Clock,
+) {
   const compiled = compileExpression(expression, stepId);
   try {
-    return await compiled.evaluate(scope, RUNTIME_BINDINGS);
+    return await compiled.evaluate(scope, bindingsFor(clock));
   } catch (error) {
     throw new ExpressionError(expression, jsonataMessage(error), { stepId, cause: error });
   }
@@ -92,27 +116,31 @@ export async function resolveTemplates(
   value: unknown,
   scope: ExpressionScope,
   stepId?: string,
+  clock?: Clock,
 ): Promise<unknown> {
   if (typeof value === 'string') {
     const whole = WHOLE_TEMPLATE_PATTERN.exec(value);
     if (whole && extractExpressions(value).length === 1) {
-      return evaluate((whole[1] ?? '').trim(), scope, stepId);
+      return evaluate((whole[1] ?? '').trim(), scope, stepId, clock);
     }
     let result = '';
     let last = 0;
     for (const match of value.matchAll(TEMPLATE_PATTERN)) {
-      const evaluated = await evaluate((match[1] ?? '').trim(), scope, stepId);
+      const evaluated = await evaluate((match[1] ?? '').trim(), scope, stepId, clock);
       result += value.slice(last, match.index) + toText(evaluated);
       last = (match.index ?? 0) + match[0].length;
     }
     return result + value.slice(last);
   }
   if (Array.isArray(value)) {
-    return Promise.all(value.map((item) => resolveTemplates(item, scope, stepId)));
+    return Promise.all(value.map((item) => resolveTemplates(item, scope, stepId, clock)));
   }
   if (value && typeof value === 'object') {
     const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await resolveTemplates(v, scope, stepId)]),
+      Object.entries(value).map(async ([k, v]) => [
+        k,
+        await resolveTemplates(v, scope, stepId, clock),
+      ]),
     );
     return Object.fromEntries(entries);
   }
@@ -130,8 +158,9 @@ export async function evaluateCondition(
   condition: string,
   scope: ExpressionScope,
   stepId?: string,
+  clock?: Clock,
 ): Promise<boolean> {
   const whole = WHOLE_TEMPLATE_PATTERN.exec(condition);
   const expression = whole ? (whole[1] ?? '').trim() : condition;
-  return Boolean(await evaluate(expression, scope, stepId));
+  return Boolean(await evaluate(expression, scope, stepId, clock));
 }

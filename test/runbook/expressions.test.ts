@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, evaluateCondition, resolveTemplates } from '../../src/runbook/index.js';
+import { VirtualClock } from '../../src/shared/index.js';
 
 const scope = {
   inputs: { instanceId: 'i-0123456789abcdef0', reason: '${{ steps }} $string(1); rm -rf / `id`' },
@@ -66,5 +67,32 @@ describe('evaluateCondition', () => {
     expect(await evaluateCondition('${{ $count(steps.describe.outputs.groups) > 5 }}', scope)).toBe(
       false,
     );
+  });
+});
+
+describe('$now() and $millis() on a clock of the caller', () => {
+  const june = new VirtualClock(Date.parse('2026-06-01T08:30:00.000Z'));
+
+  it('read the given clock, as a tabletop exercise needs', async () => {
+    expect(await resolveTemplates('${{ $now() }}', scope, undefined, june)).toBe(
+      '2026-06-01T08:30:00.000Z',
+    );
+    expect(await resolveTemplates('${{ $millis() + 1000 }}', scope, undefined, june)).toBe(
+      Date.parse('2026-06-01T08:30:01.000Z'),
+    );
+    expect(
+      await resolveTemplates(
+        "${{ $now('[Y0001]-[M01]-[D01] [H01]h', '+0200') }}",
+        scope,
+        undefined,
+        june,
+      ),
+    ).toBe('2026-06-01 10h');
+    expect(await evaluateCondition('$millis() < 1800000000000', scope, undefined, june)).toBe(true);
+  });
+
+  it('read the wall clock without one', async () => {
+    const now = (await resolveTemplates('${{ $millis() }}', scope)) as number;
+    expect(Math.abs(now - Date.now())).toBeLessThan(60_000);
   });
 });
