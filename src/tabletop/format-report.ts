@@ -22,6 +22,8 @@ function describeRecord(record: AuditRecord): string {
       return `${step}done`;
     case 'step.skipped':
       return `${step}skipped: ${String(data['reason'])}`;
+    case 'step.waiting':
+      return `${step}waits until ${String(data['until'])}`;
     case 'step.failed':
       return `${step}failed: ${JSON.stringify(data['error'])}`;
     case 'aws.call':

@@ -47,13 +47,26 @@ function elapsedOf(step: StepState, nowMs: number): string {
   return ` · ${formatElapsedMs((step.finishedAtMs ?? nowMs) - step.startedAtMs)}`;
 }
 
+/** `14:05 UTC` today, `Dec 7 14:05 UTC` on another day (UTC, as the audit log's times). */
+function formatUntil(until: Date, nowMs: number): string {
+  const iso = until.toISOString();
+  const time = `${iso.slice(11, 16)} UTC`;
+  if (iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)) return time;
+  const day = until.toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${day} ${time}`;
+}
+
 function toStepLine(step: StepState, nowMs: number): string {
   const waiting = step.status === 'running' && step.waitUntilMs !== undefined;
   const until = waiting ? new Date(step.waitUntilMs as number) : undefined;
   const detail = step.error
     ? ` · ${escapeSlackText(step.error.code)}`
     : until
-      ? ` · waiting until ${until.toISOString().slice(11, 16)} UTC`
+      ? ` · waiting until ${formatUntil(until, nowMs)}`
       : '';
   return `${toStepIcon(step.status)} ${step.phase} / \`${step.id}\` ${step.status}${elapsedOf(step, nowMs)}${detail}`;
 }
