@@ -27,6 +27,7 @@ import type {
 import type { RunbookCatalog } from '../runbook/index.js';
 import { createRunId, describeError } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
+import { createThrottledWarning, logRedisErrors } from './check-redis.js';
 import { RunExistsError, RunLockedError } from './errors.js';
 import { createRedisKeys } from './redis-keys.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -115,6 +116,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     this.locks = new RunLocks(options.redis, this.keys);
     this.nextRunId = options.createRunId ?? createRunId;
     this.queue = new Queue(STEP_QUEUE_NAME, { connection: options.redis, prefix: options.prefix });
+    this.queue.on('error', createThrottledWarning(options.logger, 'step queue error'));
     this.jobOptions = {
       removeOnComplete: { count: options.completedJobsKept ?? DEFAULT_COMPLETED_JOBS_KEPT },
       removeOnFail: { count: options.failedJobsKept ?? DEFAULT_FAILED_JOBS_KEPT },
@@ -498,6 +500,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   private subscribe(): void {
     const subscriber = this.options.redis.duplicate();
     this.subscriber = subscriber;
+    logRedisErrors(subscriber, this.options.logger);
     subscriber.on('message', (_channel: string, runId: string) => {
       void this.notify(runId);
     });
