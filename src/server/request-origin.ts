@@ -35,7 +35,8 @@ export function parseTrustedProxies(entries: readonly string[], setting: string)
   const list = new BlockList();
   for (const entry of entries) {
     const [address = '', prefix, extra] = entry.trim().split('/');
-    const bare = bareAddress(address);
+    // An address as written, without a port or brackets: a port here is a mistake.
+    const bare = isIP(address) === 0 ? '' : bareAddress(address);
     const bits = prefix === undefined ? undefined : Number(prefix);
     const maxBits = familyOf(bare) === 'ipv6' ? 128 : 32;
     const validPrefix = bits === undefined || (/^\d+$/.test(prefix ?? '') && bits <= maxBits);
@@ -43,6 +44,13 @@ export function parseTrustedProxies(entries: readonly string[], setting: string)
       throw new FirebreakError(
         'CONFIG_INVALID',
         `${setting}: "${entry}" is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/8)`,
+      );
+    }
+    if (bits === 0) {
+      throw new FirebreakError(
+        'CONFIG_INVALID',
+        `${setting}: "${entry}" trusts every address, so any client could choose the address ` +
+          `it is recorded under; name the proxies' addresses or networks`,
       );
     }
     if (bits === undefined) list.addAddress(bare, familyOf(bare));
@@ -67,12 +75,17 @@ export function createOriginOf(trusted: BlockList | undefined): OriginOf {
     if (bare === '' || !isTrusted(bare)) return { remoteAddress: peer };
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
+    let client: string | undefined;
     for (let index = hops.length - 1; index >= 0; index--) {
       const hop = bareAddress(hops[index] as string);
       // A hop that is no address was not written by a proxy that can be trusted: stop there.
       if (hop === '') break;
-      if (!isTrusted(hop)) return { remoteAddress: hop, proxyAddress: peer };
+      client = hop;
+      if (!isTrusted(hop)) break;
     }
-    return { remoteAddress: peer };
+    // Every hop trusted: the client is itself inside, at the far end of the chain.
+    return client === undefined
+      ? { remoteAddress: peer }
+      : { remoteAddress: client, proxyAddress: peer };
   };
 }

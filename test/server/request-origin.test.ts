@@ -51,26 +51,45 @@ describe('createOriginOf', () => {
     });
   });
 
-  it('keeps the peer when the header is missing, not an address, or names only proxies', () => {
+  it('keeps the peer when the header is missing or not an address', () => {
     const originOf = trusting('127.0.0.1', '10.0.0.0/8');
     expect(originOf(request('127.0.0.1'))).toEqual({ remoteAddress: '127.0.0.1' });
     expect(originOf(request('127.0.0.1', 'unknown'))).toEqual({ remoteAddress: '127.0.0.1' });
     expect(originOf(request('127.0.0.1', '198.51.100.7, nonsense'))).toEqual({
       remoteAddress: '127.0.0.1',
     });
+  });
+
+  it('takes the far end of a chain of trusted proxies as the client (an inside caller)', () => {
+    const originOf = trusting('127.0.0.1', '10.0.0.0/8');
     expect(originOf(request('127.0.0.1', '10.0.0.1, 10.0.0.2'))).toEqual({
-      remoteAddress: '127.0.0.1',
+      remoteAddress: '10.0.0.1',
+      proxyAddress: '127.0.0.1',
     });
   });
 });
 
 describe('parseTrustedProxies', () => {
-  it.each(['proxy.internal', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', '10.0.0.0/x', ''])(
-    'refuses %j, naming the setting and the entry',
-    (entry) => {
+  it.each([
+    'proxy.internal',
+    '10.0.0.0/33',
+    '10.0.0.0/8/1',
+    'fd00::/129',
+    '10.0.0.0/x',
+    '',
+    '10.0.0.1:443',
+    '[::1]',
+  ])('refuses %j, naming the setting and the entry', (entry) => {
+    expect(() => parseTrustedProxies([entry], 'FIREBREAK_TRUSTED_PROXIES')).toThrow(
+      `FIREBREAK_TRUSTED_PROXIES: "${entry}" is not an IP address or network`,
+    );
+  });
+
+  it('refuses a network that trusts every address', () => {
+    for (const entry of ['0.0.0.0/0', '::/0']) {
       expect(() => parseTrustedProxies([entry], 'FIREBREAK_TRUSTED_PROXIES')).toThrow(
-        `FIREBREAK_TRUSTED_PROXIES: "${entry}" is not an IP address or network`,
+        `FIREBREAK_TRUSTED_PROXIES: "${entry}" trusts every address`,
       );
-    },
-  );
+    }
+  });
 });
