@@ -1,9 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ec2Sdk } from './ec2-sdk.js';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { ec2Sdk, guardDutySdk, securityHubSdk } from './lazy-sdk.js';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type {
@@ -206,8 +204,8 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     iam: () => lazy('iam', () => new IAMClient(config)),
     cloudWatch: () => lazy('cloudwatch', () => new CloudWatchClient(config)),
     autoScaling: () => lazy('autoscaling', () => new AutoScalingClient(config)),
-    guardDuty: () => lazy('guardduty', () => new GuardDutyClient(config)),
-    securityHub: () => lazy('securityhub', () => new SecurityHubClient(config)),
+    guardDuty: () => lazy('guardduty', () => new guardDutySdk.GuardDutyClient(config)),
+    securityHub: () => lazy('securityhub', () => new securityHubSdk.SecurityHubClient(config)),
     forScope(scope) {
       const region = scope.region ?? options.region;
       // The simulated account is one account in one region: a role or region changes nothing.

@@ -1,10 +1,8 @@
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
-import * as guardDuty from '@aws-sdk/client-guardduty';
 import * as iam from '@aws-sdk/client-iam';
-import * as securityHub from '@aws-sdk/client-securityhub';
 import * as sns from '@aws-sdk/client-sns';
-import { ec2Sdk } from './ec2-sdk.js';
+import { ec2Sdk, guardDutySdk, securityHubSdk } from './lazy-sdk.js';
 import type { AwsServiceName } from './simulated/fault-injector.js';
 import type { SimulatedAwsError } from './simulated/simulated-aws-error.js';
 
@@ -18,29 +16,32 @@ type ServiceExceptionClass = new (options: {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- modeled exception constructors differ per class
 type ModeledExceptionClass = new (options: any) => Error;
 
-// Looked up when needed, so that EC2's SDK loads only with an EC2 call.
+// Looked up when needed, so that EC2's, GuardDuty's and Security Hub's SDKs load only with a call.
 const SERVICE_EXCEPTIONS: Record<AwsServiceName, () => ServiceExceptionClass> = {
   ec2: () => ec2Sdk.EC2ServiceException,
   sns: () => sns.SNSServiceException,
   iam: () => iam.IAMServiceException,
   cloudwatch: () => cloudWatch.CloudWatchServiceException,
   autoscaling: () => autoScaling.AutoScalingServiceException,
-  guardduty: () => guardDuty.GuardDutyServiceException,
-  securityhub: () => securityHub.SecurityHubServiceException,
+  guardduty: () => guardDutySdk.GuardDutyServiceException,
+  securityhub: () => securityHubSdk.SecurityHubServiceException,
 };
 
 /**
  * AWS error codes that the SDK deserialises into a modeled exception class (its `name` is the
- * class's, e.g. SNS's `NotFound` arrives as `NotFoundException`). EC2 models none.
+ * class's, e.g. SNS's `NotFound` arrives as `NotFoundException`). EC2 models none. Read when
+ * needed, as the service exceptions are.
  */
-const MODELED_EXCEPTIONS: Partial<Record<AwsServiceName, Record<string, ModeledExceptionClass>>> = {
-  sns: {
+const MODELED_EXCEPTIONS: Partial<
+  Record<AwsServiceName, () => Record<string, ModeledExceptionClass>>
+> = {
+  sns: () => ({
     NotFound: sns.NotFoundException,
     InvalidParameter: sns.InvalidParameterException,
     AuthorizationError: sns.AuthorizationErrorException,
     Throttled: sns.ThrottledException,
-  },
-  iam: {
+  }),
+  iam: () => ({
     NoSuchEntity: iam.NoSuchEntityException,
     EntityAlreadyExists: iam.EntityAlreadyExistsException,
     LimitExceeded: iam.LimitExceededException,
@@ -48,31 +49,31 @@ const MODELED_EXCEPTIONS: Partial<Record<AwsServiceName, Record<string, ModeledE
     MalformedPolicyDocument: iam.MalformedPolicyDocumentException,
     PasswordPolicyViolation: iam.PasswordPolicyViolationException,
     ServiceFailure: iam.ServiceFailureException,
-  },
-  cloudwatch: {
+  }),
+  cloudwatch: () => ({
     ResourceNotFound: cloudWatch.ResourceNotFound,
     InvalidParameterValue: cloudWatch.InvalidParameterValueException,
     InvalidParameterCombination: cloudWatch.InvalidParameterCombinationException,
     MissingParameter: cloudWatch.MissingRequiredParameterException,
-  },
-  autoscaling: {
+  }),
+  autoscaling: () => ({
     ResourceContention: autoScaling.ResourceContentionFault,
     ScalingActivityInProgress: autoScaling.ScalingActivityInProgressFault,
     ResourceInUse: autoScaling.ResourceInUseFault,
     LimitExceeded: autoScaling.LimitExceededFault,
-  },
-  guardduty: {
-    BadRequestException: guardDuty.BadRequestException,
-    AccessDeniedException: guardDuty.AccessDeniedException,
-    InternalServerErrorException: guardDuty.InternalServerErrorException,
-  },
-  securityhub: {
-    InvalidInputException: securityHub.InvalidInputException,
-    InvalidAccessException: securityHub.InvalidAccessException,
-    LimitExceededException: securityHub.LimitExceededException,
-    AccessDeniedException: securityHub.AccessDeniedException,
-    InternalException: securityHub.InternalException,
-  },
+  }),
+  guardduty: () => ({
+    BadRequestException: guardDutySdk.BadRequestException,
+    AccessDeniedException: guardDutySdk.AccessDeniedException,
+    InternalServerErrorException: guardDutySdk.InternalServerErrorException,
+  }),
+  securityhub: () => ({
+    InvalidInputException: securityHubSdk.InvalidInputException,
+    InvalidAccessException: securityHubSdk.InvalidAccessException,
+    LimitExceededException: securityHubSdk.LimitExceededException,
+    AccessDeniedException: securityHubSdk.AccessDeniedException,
+    InternalException: securityHubSdk.InternalException,
+  }),
 };
 
 /**
@@ -91,7 +92,7 @@ export function toServiceException(
     attempts: 1,
     totalRetryDelay: 0,
   };
-  const Modeled = MODELED_EXCEPTIONS[service]?.[error.awsCode];
+  const Modeled = MODELED_EXCEPTIONS[service]?.()[error.awsCode];
   if (Modeled !== undefined) {
     const exception = new Modeled({ $metadata, message: error.message });
     const type = error.fault === 'client' ? 'Sender' : 'Receiver';

@@ -1,5 +1,5 @@
 import type { EC2Client, NetworkInterface } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 
 /** The network interfaces attached to an instance, primary first, with their tags. */
 export async function describeInstanceInterfaces(

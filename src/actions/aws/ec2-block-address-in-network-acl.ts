@@ -1,4 +1,4 @@
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields, ipv4CidrSchema, subnetIdSchema } from './aws-input-schemas.js';

@@ -1,5 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import { awsStepFields, instanceIdSchema, type InterfaceGroups } from './aws-input-schemas.js';

@@ -3,7 +3,7 @@ import {
   DescribeAutoScalingInstancesCommand,
   ExitStandbyCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionContext, ActionDefinition } from '../types.js';
 import {

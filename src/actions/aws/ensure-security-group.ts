@@ -1,5 +1,5 @@
 import type { EC2Client, IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import type { ActionContext } from '../types.js';
 import { TAG_RUN_ID } from './ec2-snapshot-volumes.js';
 

@@ -1,5 +1,5 @@
 import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { AwsActionError } from './errors.js';
 
 /**

@@ -1,4 +1,5 @@
-import { GetFindingsCommand, type Finding } from '@aws-sdk/client-guardduty';
+import type { Finding } from '@aws-sdk/client-guardduty';
+import { guardDutySdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields } from './aws-input-schemas.js';
@@ -71,7 +72,7 @@ export const guardDutyGetFinding: ActionDefinition<
   idempotency: 'safe',
 
   async run(input, context) {
-    const command = new GetFindingsCommand({
+    const command = new guardDutySdk.GetFindingsCommand({
       DetectorId: input.detectorId,
       FindingIds: [input.findingId],
     });

@@ -3,7 +3,7 @@ import {
   DetachInstancesCommand,
   EnterStandbyCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import type { ActionContext } from '../types.js';
 
 /**

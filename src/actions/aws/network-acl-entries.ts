@@ -1,5 +1,5 @@
 import type { EC2Client, NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { AwsActionError } from './errors.js';
 
 /** Highest rule number a caller may use; 32767 is AWS's catch-all deny. */

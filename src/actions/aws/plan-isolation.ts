@@ -1,5 +1,5 @@
 import { DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import type { PlanContext, PlannedChange } from '../types.js';
 import { describeInstanceInterfaces, groupIdsOf } from './describe-instance-interfaces.js';
 import type { IsolateInstanceInput } from './ec2-isolate-instance.js';

@@ -1,5 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../../aws/ec2-sdk.js';
+import { ec2Sdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { PlannedChange } from '../types.js';
 

@@ -1,4 +1,5 @@
-import { GetFindingsCommand, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { securityHubSdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
 import { awsStepFields } from './aws-input-schemas.js';
@@ -85,7 +86,7 @@ export const securityHubGetFinding: ActionDefinition<
   idempotency: 'safe',
 
   async run(input, context) {
-    const command = new GetFindingsCommand({
+    const command = new securityHubSdk.GetFindingsCommand({
       Filters: {
         Id: [{ Value: input.findingId, Comparison: 'EQUALS' }],
         ProductArn: [{ Value: input.productArn, Comparison: 'EQUALS' }],
