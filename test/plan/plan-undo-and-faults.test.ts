@@ -1,6 +1,7 @@
 import { ModifyNetworkInterfaceAttributeCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { SimulatedAccountState } from '../../src/aws/index.js';
+import { readPreviewPlan } from '../../src/engine/index.js';
 import { createUndoRequest, formatPlan, planRunbook } from '../../src/plan/index.js';
 import { createSilentLogger } from '../../src/shared/index.js';
 import { createRunHarness, SHIPPED_ENI, SHIPPED_INSTANCE, SHIPPED_RUNBOOK } from './run-harness.js';
@@ -36,6 +37,19 @@ function comparable(state: SimulatedAccountState) {
 }
 
 describe('planRunbook', () => {
+  it("shows each step's plan hash, the one its approval shows for the same live state", async () => {
+    const harness = createRunHarness();
+    const text = formatPlan(await planShipped(harness));
+    const { runId } = await harness.driver.startRun(request);
+    await harness.driver.idle();
+
+    const run = await harness.driver.getRun(runId);
+    const isolate = run?.steps.find((s) => s.id === 'isolate');
+    const hash = readPreviewPlan(isolate?.approval?.preview)?.hash;
+    expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(text).toContain(`aws.ec2.isolateInstance  would change (plan ${hash}):`);
+  });
+
   it('prints the before -> after changes of the shipped EC2 runbook and a stable hash', async () => {
     const harness = createRunHarness();
     const before = harness.account.snapshot();
