@@ -75,6 +75,9 @@ describe('firebreak CLI on the durable queue', () => {
     expect(status.exitCode).toBe(0);
     expect(status.out).toMatch(/detect\s+describe\s+aws\.ec2\.describeInstance\s+running/);
     expect(status.out).toMatch(/contain\s+isolate\s+aws\.ec2\.isolateInstance\s+pending/);
+    expect(status.out).toContain(
+      'no firebreak worker is connected: the run goes on once one starts',
+    );
   });
 
   it('makes a second run on the same instance wait for the lock', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
+import { isFinished } from '../../engine/index.js';
 import { FirebreakError } from '../../shared/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatRun } from '../format-run.js';
@@ -25,6 +26,11 @@ export function registerStatusCommand(program: Command, config: Config, io: CliI
         if (stored.waiting) {
           const holder = await runtime.bullmq.locks.holder(stored.lock ?? '');
           io.out(`  waits for the lock on "${stored.lock}"${holder ? `, held by ${holder}` : ''}`);
+        }
+        const step = stored.state.steps[stored.state.cursor];
+        const queued = step?.status === 'running' && !isFinished(stored.state);
+        if (queued && (await runtime.bullmq.queue.getWorkersCount()) === 0) {
+          io.out('  no firebreak worker is connected: the run goes on once one starts');
         }
         // Once the run has stopped, its failure line already says who aborted it and why.
         if (stored.state.abort && !stored.state.failure) {
