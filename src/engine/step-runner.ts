@@ -1,4 +1,4 @@
-import type { ActionRegistry } from '../actions/index.js';
+import type { ActionRegistry, AnyActionDefinition } from '../actions/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { recordAwsCalls } from '../aws/index.js';
 import type { AwsCallRecorder } from '../aws/index.js';
@@ -9,7 +9,7 @@ import { PHASES } from '../runbook/index.js';
 import { FirebreakError, describeError, parseDurationMs } from '../shared/index.js';
 import type { Clock, Logger } from '../shared/index.js';
 import type { EngineEvent } from './events.js';
-import type { RunState, StepError } from './run-state.js';
+import type { RunState, StepError, StepState } from './run-state.js';
 import { classifyError } from './classify-error.js';
 import type { FailedAwsCall } from './classify-error.js';
 import { runWithRetry } from './action-retry.js';
@@ -129,6 +129,20 @@ function withTimeout<T>(
   });
 }
 
+/** The input(s) an approval's preview showed, still valid for the action; else undefined. */
+function inputsApproved(
+  step: StepState | undefined,
+  action: AnyActionDefinition,
+  fanOut: boolean,
+): unknown[] | undefined {
+  const shown = (step?.approval?.preview as { input?: unknown } | undefined)?.input;
+  if (shown === undefined) return undefined;
+  const inputs = fanOut ? shown : [shown];
+  if (!Array.isArray(inputs)) return undefined;
+  const parsed = inputs.map((input) => action.input.safeParse(input));
+  return parsed.every((p) => p.success) ? parsed.map((p) => p.data) : undefined;
+}
+
 function failed(stepId: string, atMs: number, error: StepError): EngineEvent {
   return { type: 'step_failed', stepId, atMs, error };
 }
@@ -195,6 +209,12 @@ export async function runStep(
   }
 
   const step = state.steps.find((s) => s.id === stepId);
+  const approvedInputs = command.approved ? inputsApproved(step, action, fanOut) : undefined;
+  // An approved step acts on the input its approvers saw, not on one resolved again: a template
+  // such as $now() would give another input, so another plan, and ask for approval again.
+  if (approvedInputs?.length === parsedInputs.length) {
+    parsedInputs.splice(0, parsedInputs.length, ...approvedInputs);
+  }
   const logger = deps.logger.child({ runId: state.runId, runbookId: state.runbookId, stepId });
   const pendingAudit: Promise<unknown>[] = [];
   const base = { runId: state.runId, stepId };

@@ -17,6 +17,9 @@ interface RunOptions {
   wait?: boolean;
 }
 
+/** Approvals `--approve-as` gives one step before it stops: a plan that never holds still. */
+const MAX_APPROVALS_OF_ONE_STEP = 3;
+
 /** Time past a timer's due time before the in-process run is looked at again, in ms. */
 const TIMER_SLACK_MS = 20;
 
@@ -181,6 +184,7 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
       await runtime.close();
 
       const toldUntil = new Set<number>();
+      const approvals = new Map<string, number>();
       for (;;) {
         const run = await driver.getRun(started.runId);
         if (!run) throw new FirebreakError('RUN_UNKNOWN', `run ${started.runId} vanished`);
@@ -207,6 +211,17 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
           if (run.status !== 'succeeded') io.exitCode(1);
           return;
         }
+        // A step asks again when its plan changed since it was approved; the same step asking
+        // over and over means the plan never holds still: a person should look.
+        if ((approvals.get(waiting.id) ?? 0) >= MAX_APPROVALS_OF_ONE_STEP) {
+          io.out(formatRun(run));
+          io.err(
+            `${waiting.id} asked for approval ${MAX_APPROVALS_OF_ONE_STEP + 1} times: its plan ` +
+              `changes after every approval (firebreak plan shows it); not approving again`,
+          );
+          io.exitCode(1);
+          return;
+        }
         const roles = runtime.roles.rolesOf(options.approveAs);
         const outcome = await driver.decide({
           runId: run.runId,
@@ -227,6 +242,7 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
           return;
         }
         io.out(`${waiting.id} approved by ${options.approveAs}`);
+        approvals.set(waiting.id, (approvals.get(waiting.id) ?? 0) + 1);
         await runtime.close();
       }
     });
