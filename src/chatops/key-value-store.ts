@@ -122,8 +122,9 @@ export class LayeredKeyValueStore implements KeyValueStore {
     const local = await this.local.claim(key, value, ttlMs);
     if (!local.claimed) return local;
     const shared = await this.shared.claim(key, value, ttlMs);
-    // Another server was first: this process's memory must say so too, not hold our value.
-    if (!shared.claimed) await this.local.set(key, shared.value, ttlMs);
+    // Another server was first: this process's memory must not hold our value. It keeps none,
+    // so that the next claim asks the shared store again (the winner's may have gone).
+    if (!shared.claimed) await this.local.release(key, value);
     return shared;
   }
 

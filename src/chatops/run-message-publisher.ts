@@ -107,6 +107,14 @@ interface RunRecord {
   leaseCheckedAtMs: number;
   /** Made for a note only: what the run posted before is not known here. */
   noteOnly: boolean;
+  /**
+   * Store writes that failed after their Slack call succeeded (key to value): written before
+   * anything else is sent, and the run is not let go until they are, so that a server taking
+   * it over never posts again what this one posted.
+   */
+  readonly unsaved: Map<string, string>;
+  /** Everything is posted and the lease is marked `done` (or queued to be). */
+  doneMarked: boolean;
 }
 
 /** Finished runs a publisher remembers, so that seeing one again posts nothing. */
@@ -258,6 +266,8 @@ export class RunMessagePublisher {
       replied: new Set(),
       leaseCheckedAtMs: Number.NEGATIVE_INFINITY,
       noteOnly: false,
+      unsaved: new Map(),
+      doneMarked: false,
     };
     this.records.set(state.runId, record);
     return record;
@@ -339,6 +349,7 @@ export class RunMessagePublisher {
         if (record.lease === 'ours') await this.holdLease(record, now);
         return this.schedule(record, record.blockedUntilMs);
       }
+      if (record.unsaved.size > 0) await this.saveUnsaved(record, now);
       const next = await this.nextCall(record, now);
       if (next === 'idle') return;
       if (typeof next === 'number') return this.schedule(record, next);
@@ -382,10 +393,12 @@ export class RunMessagePublisher {
     now: number,
   ): Promise<'ours' | 'theirs' | 'done' | 'taken-over'> {
     if (record.lease === 'done') return 'done';
+    // A clock that went back makes the age negative: ask the store, as when it is old.
     const age = now - record.leaseCheckedAtMs;
-    if (record.lease === 'ours' && age < this.leaseMs / 3) return 'ours';
+    const fresh = age >= 0 && age < this.leaseMs / 3;
+    if (record.lease === 'ours' && fresh) return 'ours';
     // Asked again every third of a lease: an owner that stopped cleanly let its lease go.
-    if (record.lease === 'theirs' && age < this.leaseMs / 3) return 'theirs';
+    if (record.lease === 'theirs' && fresh) return 'theirs';
     const { store } = this.options;
     const key = toLeaseKey(record.runId);
     let holder: string;
@@ -455,11 +468,13 @@ export class RunMessagePublisher {
       if (this.records.size === 0) return;
       const now = clock.now();
       for (const record of this.records.values()) {
-        const due = now - record.leaseCheckedAtMs >= this.leaseMs / 3;
-        // Ours: renewed while the run goes on or anything of it is left to post.
+        const age = now - record.leaseCheckedAtMs;
+        const due = age < 0 || age >= this.leaseMs / 3;
+        // Ours: renewed while the run goes on or anything of it is left to post or to store.
         const unsettled =
           !isFinished(record.latest) ||
           record.outbox.length > 0 ||
+          record.unsaved.size > 0 ||
           record.latest.version > record.sentVersion;
         if (record.lease === 'ours' ? unsettled : due) this.kick(record);
       }
@@ -504,17 +519,41 @@ export class RunMessagePublisher {
     record.messageTs = requireTs(result.ts);
     record.sentVersion = state.version;
     record.lastUpdateAtMs = this.options.clock.now();
+    await this.save(record, toMessageKey(record.runId), record.messageTs);
     await this.rememberSent(record);
-    await this.options.store.set(toMessageKey(record.runId), record.messageTs, RUN_MESSAGE_TTL_MS);
     // Its thread is empty: stored, so that a restart knows replies are remembered for this run.
-    await this.options.store
-      .set(toRepliedKey(record.runId), '', RUN_MESSAGE_TTL_MS)
-      .catch((error: unknown) => {
-        this.options.logger.warn('thread of a new run message not remembered', {
-          runId: record.runId,
-          error: describeError(error),
-        });
+    await this.save(record, toRepliedKey(record.runId), '');
+  }
+
+  /** Writes the failed writes again, while the run is still this server's to post. */
+  private async saveUnsaved(record: RunRecord, now: number): Promise<void> {
+    // Another server took the run over meanwhile: it read the store, and it writes it now.
+    if ((await this.holdLease(record, now)) !== 'ours') {
+      record.unsaved.clear();
+      return;
+    }
+    for (const [key, value] of record.unsaved) {
+      await this.options.store.set(key, value, RUN_MESSAGE_TTL_MS);
+      record.unsaved.delete(key);
+    }
+  }
+
+  /**
+   * Writes what a Slack call just did into the store. A failed write is kept and tried again
+   * before the run's next call (see {@link RunRecord.unsaved}): the call is never repeated.
+   */
+  private async save(record: RunRecord, key: string, value: string): Promise<void> {
+    record.unsaved.delete(key);
+    try {
+      await this.options.store.set(key, value, RUN_MESSAGE_TTL_MS);
+    } catch (error) {
+      record.unsaved.set(key, value);
+      this.options.logger.warn('what was posted to Slack is not stored yet; will store it', {
+        runId: record.runId,
+        key,
+        error: describeError(error),
       });
+    }
   }
 
   private async updateRunMessage(record: RunRecord, channel: string): Promise<void> {
@@ -532,15 +571,7 @@ export class RunMessagePublisher {
 
   /** Stores the version the message shows, so that a server taking over does not redo it. */
   private async rememberSent(record: RunRecord): Promise<void> {
-    const value = String(record.sentVersion);
-    await this.options.store
-      .set(toSentKey(record.runId), value, RUN_MESSAGE_TTL_MS)
-      .catch((error: unknown) => {
-        this.options.logger.warn('run message version not remembered', {
-          runId: record.runId,
-          error: describeError(error),
-        });
-      });
+    await this.save(record, toSentKey(record.runId), String(record.sentVersion));
   }
 
   private async sendItem(record: RunRecord, channel: string, item: OutboxItem): Promise<void> {
@@ -570,16 +601,7 @@ export class RunMessagePublisher {
     const keys = posted.flatMap((item) => (item.kind === 'reply' && item.replyKey) || []);
     if (keys.length === 0) return;
     for (const key of keys) record.replied.add(key);
-    try {
-      const value = [...record.replied].join(',');
-      await this.options.store.set(toRepliedKey(record.runId), value, RUN_MESSAGE_TTL_MS);
-    } catch (error) {
-      // The replies are posted: retrying the call would post them twice.
-      this.options.logger.warn('posted thread replies not remembered', {
-        runId: record.runId,
-        error: describeError(error),
-      });
-    }
+    await this.save(record, toRepliedKey(record.runId), [...record.replied].join(','));
   }
 
   private async sendApproval(
@@ -610,14 +632,7 @@ export class RunMessagePublisher {
     });
     const posted = requireTs(result.ts);
     record.approvalTs.set(stepId, posted);
-    await this.options.store.set(key, posted, RUN_MESSAGE_TTL_MS).catch((error: unknown) => {
-      // Posted: retrying the call would post the buttons twice.
-      this.options.logger.warn('approval message not remembered', {
-        runId: record.runId,
-        stepId,
-        error: describeError(error),
-      });
-    });
+    await this.save(record, key, posted);
   }
 
   /** Runs one call; a 429 blocks the run until Retry-After, other failures retry then give up. */
@@ -684,20 +699,18 @@ export class RunMessagePublisher {
     const posted =
       record.lease === 'done' ||
       (record.lease !== 'theirs' && record.latest.version <= record.sentVersion);
-    const settled = record.outbox.length === 0 && posted;
-    if ((isFinished(record.latest) && settled && !record.timer) || record.channel === null) {
+    const settled = record.outbox.length === 0 && record.unsaved.size === 0 && posted;
+    const done = isFinished(record.latest) && settled && !record.timer;
+    if (done && record.lease === 'ours' && !record.doneMarked) {
+      // Everything is posted: mark it so, so that no other server looks at this run again.
+      record.doneMarked = true;
+      record.unsaved.set(toLeaseKey(record.runId), LEASE_DONE);
+      this.kick(record);
+      return;
+    }
+    if (done || record.channel === null) {
       this.records.delete(record.runId);
       if (record.channel === null) return;
-      if (record.lease === 'ours') {
-        // Everything is posted: no other server need look at this run again.
-        const key = toLeaseKey(record.runId);
-        this.options.store.set(key, LEASE_DONE, RUN_MESSAGE_TTL_MS).catch((error: unknown) => {
-          this.options.logger.warn('finished run not marked posted', {
-            runId: record.runId,
-            error: describeError(error),
-          });
-        });
-      }
       // A finished run seen again (a late click on its buttons) has nothing new to post.
       this.finished.set(record.runId, record.latest.version);
       const oldest = this.finished.keys().next().value;

@@ -85,7 +85,7 @@ describe('RedisKeyValueStore', () => {
 
     expect((await serverA.claim(key, 'A', 1000)).claimed).toBe(true);
     expect(await serverB.claim(key, 'B', 1000)).toEqual({ claimed: false, value: 'A' });
-    // B's memory now says A holds it, not B.
+    // B's memory does not hold B's value: B asks the shared store again.
     expect(await serverB.claim(key, 'B', 1000)).toEqual({ claimed: false, value: 'A' });
     expect(await serverB.renew(key, 'B', 60_000)).toBe(false);
     expect(await serverA.renew(key, 'A', 60_000)).toBe(true);

@@ -87,15 +87,16 @@ function setUp() {
     logger,
     createRunId: createSequentialIds('run'),
   });
-  // Redis in production: one store every server shares; `down` makes every call fail.
+  // Redis in production: one store every server shares; `down` makes every call fail,
+  // `writesDown` every write.
   const memory = new MemoryKeyValueStore(clock);
-  const outage = { down: false };
+  const outage = { down: false, writesDown: false };
   const store = new Proxy(memory, {
     get(target, name) {
       const value = Reflect.get(target, name, target) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) =>
-        outage.down
+        outage.down || (outage.writesDown && name === 'set')
           ? Promise.reject(new Error('Connection is closed.'))
           : (value as (...a: unknown[]) => unknown).apply(target, args);
     },
@@ -222,6 +223,32 @@ describe('several servers posting runs to Slack', () => {
     expect((await driver.getRun(runId))?.status).toBe('succeeded');
     expect(slack.runMessages()).toHaveLength(1);
     expect(slack.replies().filter((r) => r.includes('`cut`'))).toHaveLength(1);
+  });
+
+  it('stores what it posted during a short store outage before letting the run go', async () => {
+    const { clock, driver, slack, a, b, runId, outage } = await twoServersAndARun();
+    const owner = slack.runMessages()[0]?.server;
+    // The store takes no writes while the owner posts the rest of the run, then comes back.
+    outage.writesDown = true;
+    await approve(driver, runId);
+    await driver.idle();
+    await Promise.all([a.idle(), b.idle()]);
+    // The owner posted what came first, could not store it, and waits for the store.
+    const whileDown = slack.calls.length;
+    clock.advanceTo(clock.now() + 5_000);
+    await Promise.all([a.idle(), b.idle()]);
+    expect(slack.calls.length).toBe(whileDown);
+    await Promise.all([a.idle(), b.idle()]);
+    outage.writesDown = false;
+    for (let i = 0; i < 8; i++) {
+      clock.advanceTo(clock.now() + 10_000);
+      await Promise.all([a.idle(), b.idle()]);
+    }
+
+    expect(new Set(slack.calls.map((c) => c.server))).toEqual(new Set([owner]));
+    for (const step of ['look', 'cut', 'tell']) {
+      expect(slack.replies().filter((r) => r.includes(`\`${step}\``))).toHaveLength(1);
+    }
   });
 
   it('keeps its runs while Slack holds its calls back, however long', async () => {
