@@ -93,7 +93,8 @@ export function lockFile(lockPath: string, guarded: string): () => void {
       if (codeOf(error) !== 'EEXIST') throw error;
     }
     const held = statSync(lockPath, { throwIfNoEntry: false });
-    const stale = held && Date.now() - held.mtimeMs > LOCK_STALE_MS;
+    // Far in the future counts too: a clock set back must not make a lock live for ever.
+    const stale = held && Math.abs(Date.now() - held.mtimeMs) > LOCK_STALE_MS;
     if (held && (stale || heldByDeadProcess(lockPath))) {
       takeOverStaleLock(lockPath, held);
       continue;

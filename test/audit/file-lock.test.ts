@@ -57,6 +57,13 @@ describe('lockFile', () => {
     release();
   });
 
+  it('takes over a lock touched far in the future (a clock set back)', () => {
+    writeLock('garbage', -(LOCK_STALE_MS + 60_000));
+    const release = lockFile(lockPath, 'audit.jsonl');
+    expect(readFileSync(lockPath, 'utf8')).toContain(` ${process.pid} `);
+    release();
+  });
+
   it('takes over a stale lock that is a folder', () => {
     mkdirSync(lockPath);
     const at = new Date(Date.now() - LOCK_STALE_MS - 5_000);
