@@ -258,11 +258,12 @@ export async function runStep(
         return { type: 'approval_needed', stepId, atMs: now(), preview: check.preview };
       }
     }
-    const results: unknown[] = [];
-    for (const [index, { input, context: target }] of targets.entries()) {
-      const token = fanOut ? `${state.runId}:${stepId}:${index}` : `${state.runId}:${stepId}`;
-      const result = await withTimeout(
-        runWithRetry(
+    // One attempt runs the action once per item; the step's timeout bounds them all together.
+    const runItems = async () => {
+      const results: unknown[] = [];
+      for (const [index, { input, context: target }] of targets.entries()) {
+        const token = fanOut ? `${state.runId}:${stepId}:${index}` : `${state.runId}:${stepId}`;
+        const result = await runWithRetry(
           () =>
             action.run(input, {
               runId: state.runId,
@@ -282,13 +283,12 @@ export async function runStep(
             }),
           deps.actionRetry ?? {},
           logger,
-        ),
-        definition,
-        deps.clock,
-        stop,
-      );
-      results.push(await mapOutputs(definition, scopes[index] ?? scope, result, deps.clock));
-    }
+        );
+        results.push(await mapOutputs(definition, scopes[index] ?? scope, result, deps.clock));
+      }
+      return results;
+    };
+    const results = await withTimeout(runItems(), definition, deps.clock, stop);
     const outputs = fanOut ? results : results[0];
     await Promise.all(pendingAudit);
     const atMs = now();

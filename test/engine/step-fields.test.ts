@@ -283,17 +283,28 @@ describe('a step that times out', () => {
       ),
   };
 
-  async function timeOut(action: string, advance: readonly number[]) {
+  const slowItem: AnyActionDefinition = {
+    ...describeTwice,
+    id: 'test.slowItem',
+    run: async () => {
+      await sleep(20_000);
+      return {};
+    },
+  };
+
+  async function timeOut(action: string, advance: readonly number[], forEach = '') {
     const audit = new MemoryAuditLog(clock);
     const account = new SimulatedAccount(createSampleSeed(), { clock });
     const deps = {
-      actions: new ActionRegistry([...coreActions, describeTwice, stopsWhenTold]),
+      actions: new ActionRegistry([...coreActions, describeTwice, stopsWhenTold, slowItem]),
       aws: createAwsClients({ region: 'us-east-1', simulatedAccount: account }),
       audit,
       clock,
       logger: createSilentLogger(),
     };
-    const runbook = runbookOf(`  detect:\n    - { id: slow, action: ${action}, timeout: 30s }\n`);
+    const runbook = runbookOf(
+      `  detect:\n    - { id: slow, action: ${action}, timeout: 30s${forEach} }\n`,
+    );
     let settledAtMs: number | undefined;
     const pending = runStep(
       started(runbook),
@@ -325,6 +336,14 @@ describe('a step that times out', () => {
     expect((settledAtMs ?? 0) - start).toBe(40_000);
     // The call after the timeout was never sent: one DescribeInstances in all.
     expect(calls.map((r) => r.data?.['operation'])).toEqual(['DescribeInstances']);
+  });
+
+  it('bounds every item of a forEach attempt together', async () => {
+    // Two items of 20 s each: 40 s in all, past the 30 s timeout.
+    const forEach = ', forEach: "${{ inputs.ids }}"';
+    const { event } = await timeOut('test.slowItem', [20_000, 10_000, 10_000], forEach);
+
+    expect(event).toMatchObject({ type: 'step_failed', error: { code: 'STEP_TIMEOUT' } });
   });
 
   it('tells the action to stop, and reports at once when it does', async () => {
