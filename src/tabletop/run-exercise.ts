@@ -140,7 +140,7 @@ export async function runExercise(
   };
   for (const inject of injects) {
     await advanceTo(startMs + parseDurationMs(inject.at));
-    await applyInject(inject, { exercise, base, driver, audit, catalog });
+    await applyInject(inject, { exercise, base, driver, audit, catalog, clock });
     await driver.idle();
   }
   await advanceTo(clock.now() + parseDurationMs(exercise.runFor));
@@ -180,6 +180,7 @@ interface InjectContext {
   driver: InProcessDriver;
   audit: AuditSink;
   catalog: RunbookCatalog;
+  clock: VirtualClock;
 }
 
 async function applyInject(inject: ExerciseInject, context: InjectContext): Promise<void> {
@@ -262,7 +263,7 @@ async function deliverSns(path: string, at: string, context: InjectContext): Pro
       signature: 'not checked (tabletop inject)',
     },
   });
-  const matches = await matchTriggerRules(context.catalog.list(), event);
+  const matches = await matchTriggerRules(context.catalog.list(), event, context.clock);
   for (const match of matches) {
     await context.audit.append({
       type: 'trigger.matched',

@@ -1,6 +1,7 @@
 import { compileExpression, extractExpressions, resolveTemplates } from '../runbook/index.js';
 import type { ExpressionScope, RunbookDocument, TriggerRule } from '../runbook/index.js';
 import { parseDurationMs } from '../shared/index.js';
+import type { Clock } from '../shared/index.js';
 import { compileNamePattern } from './compile-name-pattern.js';
 import type { NamePatternMatcher } from './compile-name-pattern.js';
 import { TriggerRuleError } from './errors.js';
@@ -208,10 +209,16 @@ function triggerScope(runbookId: string, event: TriggerEvent): ExpressionScope {
 export async function resolveIncidentKey(
   hit: TriggerRuleHit,
   event: TriggerEvent,
+  clock?: Clock,
 ): Promise<string> {
   const template = hit.rule.incidentKey;
   if (template === undefined) return incidentKeyOf(event);
-  const value = await resolveTemplates(template, triggerScope(hit.runbookId, event));
+  const value = await resolveTemplates(
+    template,
+    triggerScope(hit.runbookId, event),
+    undefined,
+    clock,
+  );
   const key = typeof value === 'string' ? value : JSON.stringify(value ?? '');
   if (key === '' || key === '""') {
     const message = `runbook "${hit.runbookId}" triggers[${hit.ruleIndex}].incidentKey gave an empty key for this message`;
@@ -223,15 +230,21 @@ export async function resolveIncidentKey(
 /**
  * Resolves a hit's input mapping and incident key. The event is bound as `trigger` data:
  * nothing in it is evaluated.
+ * `$now()` reads `clock` when one is given (a tabletop exercise's), else the wall clock.
  * @throws ExpressionError when a template fails; TriggerRuleError for an empty incident key.
  */
 export async function resolveTriggerMatch(
   hit: TriggerRuleHit,
   event: TriggerEvent,
+  clock?: Clock,
 ): Promise<TriggerMatch> {
   const scope = triggerScope(hit.runbookId, event);
-  const inputs = (await resolveTemplates(hit.rule.inputs ?? {}, scope)) as Record<string, unknown>;
-  const incidentKey = await resolveIncidentKey(hit, event);
+  const mapping = hit.rule.inputs ?? {};
+  const inputs = (await resolveTemplates(mapping, scope, undefined, clock)) as Record<
+    string,
+    unknown
+  >;
+  const incidentKey = await resolveIncidentKey(hit, event, clock);
   const window = hit.dedupeWindowMs === undefined ? {} : { dedupeWindowMs: hit.dedupeWindowMs };
   return { runbookId: hit.runbookId, ruleIndex: hit.ruleIndex, inputs, incidentKey, ...window };
 }
@@ -244,7 +257,8 @@ export async function resolveTriggerMatch(
 export async function matchTriggerRules(
   runbooks: readonly RunbookDocument[],
   event: TriggerEvent,
+  clock?: Clock,
 ): Promise<TriggerMatch[]> {
   const hits = createTriggerMatcher(runbooks).findRules(event);
-  return Promise.all(hits.map((hit) => resolveTriggerMatch(hit, event)));
+  return Promise.all(hits.map((hit) => resolveTriggerMatch(hit, event, clock)));
 }

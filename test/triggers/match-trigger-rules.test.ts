@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/shared/index.js';
 
 import {
   TriggerRuleError,
@@ -184,6 +185,21 @@ describe('matchTriggerRules', () => {
     expect(match).toMatchObject({
       incidentKey: 'key:i-0123456789abcdef0',
       dedupeWindowMs: 900_000,
+    });
+  });
+
+  it('reads the given clock for $now() in the mapping and the incident key', async () => {
+    const runbook = runbookWith(
+      '  - alarm: { name: "*" }\n    inputs: { seenAt: "${{ $now() }}" }\n    incidentKey: "${{ $millis() }}"',
+      'inputs:\n  seenAt: { type: string }\n',
+    );
+    const clock = new VirtualClock(Date.parse('2026-06-01T09:00:00.000Z'));
+
+    const [match] = await matchTriggerRules([runbook], ALARM, clock);
+
+    expect(match).toMatchObject({
+      inputs: { seenAt: '2026-06-01T09:00:00.000Z' },
+      incidentKey: `key:${Date.parse('2026-06-01T09:00:00.000Z')}`,
     });
   });
 
