@@ -27,6 +27,10 @@ function familyOf(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 6 ? 'ipv6' : 'ipv4';
 }
 
+/** Public addresses far apart: a trusted list that holds them all trusts the whole internet. */
+const PUBLIC_IPV4_SAMPLES = ['1.1.1.1', '64.0.0.1', '128.0.0.1', '192.0.0.1', '223.255.255.254'];
+const PUBLIC_IPV6_SAMPLES = ['2001:4860::1', '2600::1', '2a00::1', '2c0f::1', '3ffe::1'];
+
 /**
  * The proxies whose `X-Forwarded-For` is believed: addresses (`10.0.0.5`, `::1`) or networks
  * (`10.0.0.0/8`, `fd00::/8`). Throws CONFIG_INVALID naming an entry that is neither.
@@ -55,6 +59,16 @@ export function parseTrustedProxies(entries: readonly string[], setting: string)
     }
     if (bits === undefined) list.addAddress(bare, familyOf(bare));
     else list.addSubnet(bare, bits, familyOf(bare));
+  }
+  // Networks so wide, alone or together, that they hold addresses all over the internet.
+  const spread = (addresses: readonly string[]) =>
+    addresses.every((address) => list.check(address, familyOf(address)));
+  if (spread(PUBLIC_IPV4_SAMPLES) || spread(PUBLIC_IPV6_SAMPLES)) {
+    throw new FirebreakError(
+      'CONFIG_INVALID',
+      `${setting} trusts addresses all over the internet, so any client could choose the ` +
+        `address it is recorded under; name the proxies' addresses or networks`,
+    );
   }
   return list;
 }

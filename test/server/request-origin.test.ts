@@ -85,6 +85,24 @@ describe('parseTrustedProxies', () => {
     );
   });
 
+  it.each([['::ffff:0:0/96'], ['::/1'], ['0.0.0.0/1', '128.0.0.0/1'], ['2000::/3']])(
+    'refuses networks that trust addresses all over the internet: %j',
+    (...entries) => {
+      expect(() => parseTrustedProxies(entries, 'FIREBREAK_TRUSTED_PROXIES')).toThrow(
+        'FIREBREAK_TRUSTED_PROXIES trusts addresses all over the internet',
+      );
+    },
+  );
+
+  it('takes private networks and a public load balancer address', () => {
+    const list = parseTrustedProxies(
+      ['10.0.0.0/8', '172.16.0.0/12', 'fd00::/8', '203.0.113.10'],
+      'FIREBREAK_TRUSTED_PROXIES',
+    );
+    expect(list.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(list.check('8.8.8.8', 'ipv4')).toBe(false);
+  });
+
   it('refuses a network that trusts every address', () => {
     for (const entry of ['0.0.0.0/0', '::/0']) {
       expect(() => parseTrustedProxies([entry], 'FIREBREAK_TRUSTED_PROXIES')).toThrow(
