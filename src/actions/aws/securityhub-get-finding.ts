@@ -12,7 +12,8 @@ const productArnSchema = z
   .string()
   .regex(/^arn:aws[\w-]*:securityhub:[\w-]+:(\d{12})?:product\/[^/]+\/[^/]+$/, {
     message:
-      'expected a Security Hub product ARN, e.g. arn:aws:securityhub:us-east-1::product/aws/guardduty',
+      'expected a Security Hub product ARN, ' +
+      'e.g. arn:aws:securityhub:us-east-1::product/aws/guardduty',
   });
 
 const inputSchema = z.strictObject({

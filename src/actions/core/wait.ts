@@ -50,7 +50,8 @@ export const waitAction: ActionDefinition<z.output<typeof input>, WaitOutput> = 
     const untilMs =
       duration === undefined ? Date.parse(until ?? '') : nowMs + parseDurationMs(duration);
     if (untilMs - nowMs > MAX_WAIT_MS) {
-      const message = `a wait ends at most 7 days ahead; asked to wait until ${new Date(untilMs).toISOString()}`;
+      const asked = new Date(untilMs).toISOString();
+      const message = `a wait ends at most 7 days ahead; asked to wait until ${asked}`;
       throw new FirebreakError('WAIT_TOO_LONG', message, { stepId: context.stepId });
     }
     return { until: new Date(untilMs).toISOString() };
