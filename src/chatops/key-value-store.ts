@@ -121,7 +121,14 @@ export class LayeredKeyValueStore implements KeyValueStore {
   async claim(key: string, value: string, ttlMs: number): Promise<ClaimResult> {
     const local = await this.local.claim(key, value, ttlMs);
     if (!local.claimed) return local;
-    const shared = await this.shared.claim(key, value, ttlMs);
+    let shared: ClaimResult;
+    try {
+      shared = await this.shared.claim(key, value, ttlMs);
+    } catch (error) {
+      // Not claimed anywhere but here: forget it, or the next claim would take it as ours.
+      await this.local.release(key, value);
+      throw error;
+    }
     // Another server was first: this process's memory must not hold our value. It keeps none,
     // so that the next claim asks the shared store again (the winner's may have gone).
     if (!shared.claimed) await this.local.release(key, value);

@@ -241,9 +241,19 @@ export class RunMessagePublisher {
     this.leaseSweep = undefined;
     const owned = [...this.records.values()].filter((record) => record.lease === 'ours');
     for (const record of this.records.values()) record.timer?.cancel();
+    const { store } = this.options;
+    const letGo = async (record: RunRecord) => {
+      // What was posted but not stored is stored first; failing that, the lease is kept to
+      // lapse, so that the run is not handed over while the store lacks what was posted.
+      for (const [key, value] of record.unsaved) {
+        await store.set(key, value, RUN_MESSAGE_TTL_MS);
+        record.unsaved.delete(key);
+      }
+      await store.release(toLeaseKey(record.runId), this.publisherId);
+    };
     await Promise.all(
       owned.map((record) =>
-        this.options.store.release(toLeaseKey(record.runId), this.publisherId).catch(() => {
+        letGo(record).catch(() => {
           // Not released: it lapses after leaseMs instead.
         }),
       ),

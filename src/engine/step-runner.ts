@@ -212,9 +212,10 @@ export async function runStep(
   const approvedInputs = command.approved ? inputsApproved(step, action, fanOut) : undefined;
   // An approved step acts on the input its approvers saw, not on one resolved again: a template
   // such as $now() would give another input, so another plan, and ask for approval again.
-  if (approvedInputs?.length === parsedInputs.length) {
-    parsedInputs.splice(0, parsedInputs.length, ...approvedInputs);
-  }
+  // When that input no longer fits (a forEach list of another length, an input the action now
+  // refuses), nobody approved what would run: approval is asked again.
+  const approvalHolds = approvedInputs?.length === parsedInputs.length;
+  if (approvalHolds) parsedInputs.splice(0, parsedInputs.length, ...approvedInputs);
   const logger = deps.logger.child({ runId: state.runId, runbookId: state.runbookId, stepId });
   const pendingAudit: Promise<unknown>[] = [];
   const base = { runId: state.runId, stepId };
@@ -251,7 +252,7 @@ export async function runStep(
         targets,
         planContext,
         step,
-        command.approved,
+        command.approved && approvalHolds,
       );
       if (check.ask) {
         await Promise.all(pendingAudit);

@@ -35,6 +35,28 @@ describe('MemoryKeyValueStore', () => {
   });
 });
 
+describe('LayeredKeyValueStore', () => {
+  it('keeps no claim of its own when the shared store could not be asked', async () => {
+    const clock = new VirtualClock(0);
+    const shared = new MemoryKeyValueStore(clock);
+    let down = true;
+    const flaky = {
+      claim: (key: string, value: string, ttlMs: number) =>
+        down ? Promise.reject(new Error('Connection is closed.')) : shared.claim(key, value, ttlMs),
+    } as unknown as MemoryKeyValueStore;
+    const layered = new LayeredKeyValueStore(new MemoryKeyValueStore(clock), flaky);
+    await shared.claim('run:run-1:publisher', 'B', 30_000);
+
+    await expect(layered.claim('run:run-1:publisher', 'A', 30_000)).rejects.toThrow('closed');
+    down = false;
+
+    expect(await layered.claim('run:run-1:publisher', 'A', 30_000)).toEqual({
+      claimed: false,
+      value: 'B',
+    });
+  });
+});
+
 describe('RedisKeyValueStore', () => {
   let redis: Redis;
   const prefix = `firebreak-test:${process.pid}:${Date.now()}:`;

@@ -251,6 +251,30 @@ describe('several servers posting runs to Slack', () => {
     }
   });
 
+  it('stores what it posted before it lets a run go at a clean stop', async () => {
+    const { clock, driver, slack, a, b, detachA, runId, outage } = await twoServersAndARun();
+    expect(slack.runMessages()[0]?.server).toBe('A');
+    // A posts the approval's replies but cannot store them, then stops while writes fail.
+    outage.writesDown = true;
+    await approve(driver, runId);
+    await driver.idle();
+    await Promise.all([a.idle(), b.idle()]);
+    detachA();
+    await a.close();
+    outage.writesDown = false;
+    for (let i = 0; i < 5; i++) {
+      clock.advanceTo(clock.now() + 10_000);
+      await b.idle();
+    }
+
+    expect(slack.runMessages()).toHaveLength(1);
+    for (const step of ['look', 'cut', 'tell']) {
+      expect(slack.replies().filter((r) => r.includes(`\`${step}\``)).length).toBeLessThanOrEqual(
+        1,
+      );
+    }
+  });
+
   it('keeps its runs while Slack holds its calls back, however long', async () => {
     const { clock, driver, slack, a, b, runId } = await twoServersAndARun();
     const owner = slack.runMessages()[0]?.server as string;
