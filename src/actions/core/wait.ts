@@ -15,10 +15,11 @@ const input = z
       })
       .optional()
       .describe('How long to wait, e.g. 5m; 7d at most.'),
-    until: z.iso
-      .datetime({ offset: true })
+    until: z
+      .string()
+      .refine(isIsoTime, 'expected an ISO 8601 time with its zone, e.g. 2026-12-04T09:30:00Z')
       .optional()
-      .describe('Wait until this time (ISO 8601), e.g. a time a step output gave.'),
+      .describe('Wait until this time (ISO 8601 with its zone), e.g. a time a step output gave.'),
   })
   .refine((value) => value.duration !== undefined || value.until !== undefined, {
     message: 'give duration (e.g. 5m) or until (an ISO 8601 time)',
@@ -27,11 +28,18 @@ const input = z
     message: 'give either duration or until, not both',
   });
 
-/** What `wait` reports: when the wait was over. */
-export interface WaitOutput {
-  /** ISO time the step was over (or would have been, for a time already past). */
-  until: string;
+/** `2026-12-04T09:30:00Z`, `2026-12-04T10:30:00.5+01:00`: a date, a time and a zone. */
+function isIsoTime(text: string): boolean {
+  const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+  return iso.test(text) && !Number.isNaN(Date.parse(text));
 }
+
+const output = z.object({
+  until: z.string().describe('When the wait ended (ISO), or would have, for a time already past.'),
+});
+
+/** What `wait` reports: when the wait was over. */
+export type WaitOutput = z.output<typeof output>;
 
 /**
  * `wait`: holds the run until a duration has passed or a time is reached, without holding a
@@ -42,6 +50,7 @@ export const waitAction: ActionDefinition<z.output<typeof input>, WaitOutput> = 
   id: 'wait',
   summary: 'Waits for a duration or until a time; an abort ends the wait at once',
   input,
+  output,
   iamActions: [],
   mutating: false,
   idempotency: 'safe',
