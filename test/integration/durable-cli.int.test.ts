@@ -152,6 +152,7 @@ describe('firebreak CLI on the durable queue', () => {
     expect(verified.out).toMatch(
       new RegExp(`^redis ${prefix}:audit: OK, \\d+ records, chain intact`),
     );
+    expect(verified.out).toContain(`; ${prefix}:audit:tail agrees`);
   });
 
   describe('without REDIS_URL', () => {

@@ -84,7 +84,11 @@ export async function verifyRedisAuditChain(config: Config, io: CliIo): Promise<
     const where = `redis ${audit.streamKey}`;
     if (result.ok) {
       const last = result.lastHash.slice(0, 16);
-      io.out(`${where}: OK, ${result.records} records, chain intact (last hash ${last}…)`);
+      // verify() compares the stream with the tail: OK means they agree.
+      io.out(
+        `${where}: OK, ${result.records} records, chain intact (last hash ${last}…); ` +
+          `${audit.tailKey} agrees`,
+      );
       return;
     }
     io.err(`${where}:${result.badLine}: audit chain broken: ${result.reason}`);
