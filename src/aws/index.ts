@@ -21,6 +21,7 @@ export {
   RedisSimulatedAccount,
   SimulatedAccount,
   SimulatedAwsError,
+  securityHubProductArnSchema,
   simulatedAccountSeedSchema,
 } from './simulated/index.js';
 export type {

@@ -245,10 +245,7 @@ export class RunMessagePublisher {
     const letGo = async (record: RunRecord) => {
       // What was posted but not stored is stored first; failing that, the lease is kept to
       // lapse, so that the run is not handed over while the store lacks what was posted.
-      for (const [key, value] of record.unsaved) {
-        await store.set(key, value, RUN_MESSAGE_TTL_MS);
-        record.unsaved.delete(key);
-      }
+      await this.writeUnsaved(record);
       await store.release(toLeaseKey(record.runId), this.publisherId);
     };
     await Promise.all(
@@ -542,6 +539,11 @@ export class RunMessagePublisher {
       record.unsaved.clear();
       return;
     }
+    await this.writeUnsaved(record);
+  }
+
+  /** Writes the failed writes, one by one; throws at the first that fails again. */
+  private async writeUnsaved(record: RunRecord): Promise<void> {
     for (const [key, value] of record.unsaved) {
       await this.options.store.set(key, value, RUN_MESSAGE_TTL_MS);
       record.unsaved.delete(key);

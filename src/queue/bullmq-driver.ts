@@ -440,9 +440,11 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     switch (command.type) {
       case 'run_step':
         return this.addStepJob({ runId, ...pickStep(command), version: state.version }, false);
-      case 'schedule_deadline': {
+      case 'schedule_deadline':
+      case 'schedule_wait': {
         const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
-        return this.addTimerJob('deadline', {
+        const name = command.type === 'schedule_wait' ? 'wait' : 'deadline';
+        return this.addTimerJob(name, {
           runId,
           stepId: command.stepId,
           attempt,
@@ -452,15 +454,6 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       case 'schedule_retry': {
         const { stepId, attempt, atMs } = command;
         return this.addTimerJob('retry', { runId, stepId, attempt, atMs });
-      }
-      case 'schedule_wait': {
-        const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
-        return this.addTimerJob('wait', {
-          runId,
-          stepId: command.stepId,
-          attempt,
-          atMs: command.atMs,
-        });
       }
       case 'request_approval':
         this.options.logger.info('approval requested', { runId, stepId: command.stepId });

@@ -236,7 +236,8 @@ function readInjectMessage(path: string, at: string) {
   }
   const fields = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (typeof fields['Type'] !== 'string' || typeof fields['Message'] !== 'string') {
-    const messageId = `tabletop-${createHash('sha256').update(path).update(text).digest('hex').slice(0, 16)}`;
+    const digest = createHash('sha256').update(path).update(text).digest('hex');
+    const messageId = `tabletop-${digest.slice(0, 16)}`;
     return { MessageId: messageId, TopicArn: undefined, Message: text, Subject: undefined };
   }
   try {

@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { securityHubProductArnSchema } from '../../aws/index.js';
 import { securityHubSdk } from '../../aws/lazy-sdk.js';
 import { z } from 'zod';
 import type { ActionDefinition } from '../types.js';
@@ -7,20 +8,11 @@ import { awsStepFields } from './aws-input-schemas.js';
 /** Workflow states in which a responder has closed the finding. */
 const CLOSED_WORKFLOW_STATUSES: readonly string[] = ['RESOLVED', 'SUPPRESSED'];
 
-/** A Security Hub product ARN, e.g. `arn:aws:securityhub:us-east-1::product/aws/guardduty`. */
-const productArnSchema = z
-  .string()
-  .regex(/^arn:aws[\w-]*:securityhub:[\w-]+:(\d{12})?:product\/[^/]+\/[^/]+$/, {
-    message:
-      'expected a Security Hub product ARN, ' +
-      'e.g. arn:aws:securityhub:us-east-1::product/aws/guardduty',
-  });
-
 const inputSchema = z.strictObject({
   /** The finding's ASFF `Id`: `trigger.findingId` of a Security Hub trigger. */
   findingId: z.string().min(1).max(512),
   /** The ASFF `ProductArn` of the finding: `trigger.productArn`. */
-  productArn: productArnSchema,
+  productArn: securityHubProductArnSchema,
   ...awsStepFields,
 });
 

@@ -2,7 +2,7 @@ export { SimulatedAccount } from './simulated-account.js';
 export type { SimulatedAccountOptions, SimulatedAccountSavedState } from './simulated-account.js';
 export { RedisSimulatedAccount } from './redis-simulated-account.js';
 export type { RedisSimulatedAccountOptions } from './redis-simulated-account.js';
-export { simulatedAccountSeedSchema } from './seed-schema.js';
+export { securityHubProductArnSchema, simulatedAccountSeedSchema } from './seed-schema.js';
 export type {
   SimulatedAccountSeed,
   ResolvedSimulatedAccountSeed,

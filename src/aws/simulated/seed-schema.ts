@@ -256,16 +256,20 @@ const guardDutyFindingSeedSchema = z.strictObject({
   updatedAt: z.iso.datetime().optional(),
 });
 
+/** A Security Hub product ARN, e.g. `arn:aws:securityhub:us-east-1::product/aws/guardduty`. */
+export const securityHubProductArnSchema = z
+  .string()
+  .regex(/^arn:aws[\w-]*:securityhub:[\w-]+:(\d{12})?:product\/[^/]+\/[^/]+$/, {
+    message:
+      'expected a Security Hub product ARN, ' +
+      'e.g. arn:aws:securityhub:us-east-1::product/aws/guardduty',
+  });
+
 const securityHubFindingSeedSchema = z.strictObject({
   source: z.literal('securityhub'),
   /** ASFF `Id`. */
   findingId: z.string().min(1).max(512),
-  productArn: z
-    .string()
-    .regex(/^arn:aws[\w-]*:securityhub:[\w-]+:(\d{12})?:product\/[^/]+\/[^/]+$/, {
-      message:
-        'expected a Security Hub product ARN, e.g. arn:aws:securityhub:us-east-1::product/aws/securityhub',
-    }),
+  productArn: securityHubProductArnSchema,
   generatorId: z.string().min(1).default('firebreak-simulated'),
   /** ASFF `Types`; at least one. */
   types: z.array(z.string().min(1)).min(1),

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
+import { sleepMs } from '../../aws/index.js';
 import { isFinished } from '../../engine/index.js';
 import type { RunState } from '../../engine/index.js';
 import { createRuntime } from '../../main.js';
@@ -22,8 +23,6 @@ const MAX_APPROVALS_OF_ONE_STEP = 3;
 
 /** Time past a timer's due time before the in-process run is looked at again, in ms. */
 const TIMER_SLACK_MS = 20;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** When the step in hand of an in-process run is due again: a `wait` ends, a retry starts. */
 function timerOf(run: RunState): number | undefined {
@@ -195,7 +194,7 @@ export function registerRunCommand(program: Command, config: Config, io: CliIo):
             toldUntil.add(dueAtMs);
             io.out(`${run.runId} waits until ${new Date(dueAtMs).toISOString()}`);
           }
-          await sleep(Math.max(0, dueAtMs - Date.now()) + TIMER_SLACK_MS);
+          await sleepMs(Math.max(0, dueAtMs - Date.now()) + TIMER_SLACK_MS);
           await runtime.close();
           continue;
         }

@@ -90,10 +90,10 @@ function parseObjectScan(json: JsonObject, detail: unknown): FindingEvent | unde
 }
 
 /**
- * Parses a GuardDuty EventBridge event: "GuardDuty Finding" (type, id, detector, severity 0-10
- * as sent, instance ids) or "GuardDuty Malware Protection Object Scan Result". Masked timestamps and
- * account ids (`XXXX-XX-XXTXX:XX:XXZ`, `XXXXXXXXXXXX`) are left undefined. Returns undefined
- * when the event lacks the field that identifies it.
+ * Parses a GuardDuty EventBridge event: "GuardDuty Finding" (type, id, detector, severity
+ * 0-10 as sent, instance ids) or "GuardDuty Malware Protection Object Scan Result". Masked
+ * timestamps and account ids (`XXXX-XX-XXTXX:XX:XXZ`, `XXXXXXXXXXXX`) are left undefined.
+ * Returns undefined when the event lacks the field that identifies it.
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
  */
 export function parseGuardDutyEvent(json: JsonObject): FindingEvent | undefined {
