@@ -1,7 +1,7 @@
 /**
  * The firebreak worker process of `npm run bench:engine`: the durable engine's StepWorker on a
- * runbook of ten no-op steps (bench/raw-worker.ts is the raw BullMQ side). Prints `ready` with its RSS at rest, then on
- * SIGTERM prints its peak RSS as `peak_rss_kb=<n>` and exits.
+ * runbook of ten no-op steps (bench/raw-worker.ts is the raw BullMQ side). Talks to the bench
+ * through bench/worker-report.ts.
  */
 import { z } from 'zod';
 import { ActionRegistry, coreActions } from '../src/actions/index.js';
@@ -13,6 +13,7 @@ import { parseRunbook, RunbookCatalog } from '../src/runbook/index.js';
 import { createLogger, createSystemClock } from '../src/shared/index.js';
 import { BENCH_RUNBOOK_YAML } from './engine-runbook.js';
 import { preciseNowMs } from './precise-now.js';
+import { reportToBench } from './worker-report.js';
 
 const noopAction: ActionDefinition<Record<string, never>, { atMs: number }> = {
   id: 'bench.noop',
@@ -60,13 +61,10 @@ let auditRetries = () => 0;
   };
 }
 
-process.stdout.write(`ready idle_rss_kb=${Math.round(process.memoryUsage().rss / 1024)}\n`);
-process.once('SIGTERM', () => {
-  void close().then(() => {
-    process.stdout.write(
-      `peak_rss_kb=${process.resourceUsage().maxRSS} audit_retries=${auditRetries()}\n`,
-    );
+reportToBench(
+  async () => {
+    await close();
     redis.disconnect();
-    process.exit(0);
-  });
-});
+  },
+  () => `audit_retries=${auditRetries()}`,
+);

@@ -3,7 +3,8 @@
  * that enqueues the next job), on the same Redis, with the same worker concurrency:
  *   1. hop latency: one chain of ten steps at a time, time from one step's start to the next's;
  *   2. throughput: 1,000 chains of ten no-op steps started at once, steps per second;
- *   3. peak RSS of the worker process while those 1,000 runs are in flight.
+ *   3. peak RSS of the worker process while those 1,000 runs are in flight;
+ *   4. the worker's CPU time per step in the throughput phase (for profiling work, not a target).
  * Uses REDIS_URL when set (keys under a fresh prefix, deleted afterwards), otherwise starts a
  * redis-server of its own (temporary folder, free port, AOF everysec, hz 100, noeviction).
  * The two sides take turns for BENCH_ROUNDS rounds (default 3: raw, firebreak, raw, ...) and
@@ -44,6 +45,8 @@ interface SideResult {
   hopP50Ms: number;
   hopP99Ms: number;
   stepsPerSecond: number;
+  /** Worker CPU (user and system) per step of the throughput phase, in µs. */
+  cpuPerStepUs: number;
   peakRssMb: number;
 }
 
@@ -152,6 +155,13 @@ async function startWorker(mode: 'firebreak' | 'raw', redisUrl: string, prefix: 
   return {
     idleRssMb,
     auditRetries: () => Number(/audit_retries=(\d+)/.exec(output)?.[1] ?? 0),
+    /** The worker's CPU time so far (user and system), in µs. */
+    cpuUs: async (): Promise<number> => {
+      const before = output.length;
+      child.kill('SIGUSR2');
+      await waitUntil(async () => /cpu_us=\d+\n/.test(output.slice(before)));
+      return Number(/cpu_us=(\d+)/.exec(output.slice(before))?.[1]);
+    },
     /** Stops the worker; resolves with its peak RSS in MB. */
     stop: async (): Promise<number> => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -209,10 +219,12 @@ async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideRes
     if (i >= WARMUP_CHAINS) hops.push(...hopsOf(times));
   }
 
+  const cpuBefore = await worker.cpuUs();
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: THROUGHPUT_CHAINS }, () => driver.startRun(request)));
   await waitUntil(async () => (await redis.scard(driver.keys.activeRuns)) === 0);
   const elapsedS = (performance.now() - startedAt) / 1000;
+  const cpuPerStepUs = ((await worker.cpuUs()) - cpuBefore) / (THROUGHPUT_CHAINS * BENCH_STEPS);
 
   const verification = await audit.verify();
   if (!verification.ok) throw new Error(`audit chain broken at record ${verification.badLine}`);
@@ -230,6 +242,7 @@ async function benchFirebreak(redisUrl: string, prefix: string): Promise<SideRes
     hopP50Ms: percentile(hops, 50),
     hopP99Ms: percentile(hops, 99),
     stepsPerSecond,
+    cpuPerStepUs,
     peakRssMb,
   };
 }
@@ -249,10 +262,12 @@ async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
     if (i >= WARMUP_CHAINS && reply) hops.push(...hopsOf(JSON.parse(reply[1]) as number[]));
   }
 
+  const cpuBefore = await worker.cpuUs();
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: THROUGHPUT_CHAINS }, (_, i) => start(i)));
   await waitUntil(async () => (await redis.llen(doneKey)) === THROUGHPUT_CHAINS);
   const elapsedS = (performance.now() - startedAt) / 1000;
+  const cpuPerStepUs = ((await worker.cpuUs()) - cpuBefore) / (THROUGHPUT_CHAINS * BENCH_STEPS);
 
   const peakRssMb = await worker.stop();
   await queue.close();
@@ -265,6 +280,7 @@ async function benchRaw(redisUrl: string, prefix: string): Promise<SideResult> {
     hopP50Ms: percentile(hops, 50),
     hopP99Ms: percentile(hops, 99),
     stepsPerSecond,
+    cpuPerStepUs,
     peakRssMb,
   };
 }
@@ -286,6 +302,7 @@ function medianOf(results: readonly SideResult[]): SideResult {
     hopP50Ms: median(results.map((r) => r.hopP50Ms)),
     hopP99Ms: median(results.map((r) => r.hopP99Ms)),
     stepsPerSecond: median(results.map((r) => r.stepsPerSecond)),
+    cpuPerStepUs: median(results.map((r) => r.cpuPerStepUs)),
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
   };
 }
@@ -307,7 +324,8 @@ async function main(): Promise<void> {
         `round ${round}: hop p50 raw ${fixed(raw.hopP50Ms)} ms, ` +
           `firebreak ${fixed(firebreak.hopP50Ms)} ms; ` +
           `raw ${fixed(raw.stepsPerSecond, 0)} steps/s, ` +
-          `firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s\n`,
+          `firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s; worker CPU per step ` +
+          `raw ${fixed(raw.cpuPerStepUs, 0)} µs, firebreak ${fixed(firebreak.cpuPerStepUs, 0)} µs\n`,
       );
     }
     const raw = medianOf(rounds.map((r) => r.raw));
@@ -320,6 +338,7 @@ async function main(): Promise<void> {
       `throughput (${THROUGHPUT_CHAINS} chains of ${BENCH_STEPS} no-op steps at once):`,
       `  raw BullMQ  ${fixed(raw.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(raw.idleRssMb, 0)} MB at rest, peak ${fixed(raw.peakRssMb, 0)} MB`,
       `  firebreak   ${fixed(firebreak.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(firebreak.idleRssMb, 0)} MB at rest, peak ${fixed(firebreak.peakRssMb, 0)} MB (state and audit written per step)`,
+      `worker CPU per step (throughput phase): raw BullMQ ${fixed(raw.cpuPerStepUs, 0)} µs, firebreak ${fixed(firebreak.cpuPerStepUs, 0)} µs`,
       `hop_p50_ratio=${fixed(firebreak.hopP50Ms / raw.hopP50Ms)}`,
       `throughput_ratio=${fixed(firebreak.stepsPerSecond / raw.stepsPerSecond)}`,
       `peak_rss_mb=${fixed(firebreak.peakRssMb, 0)}`,

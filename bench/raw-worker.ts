@@ -1,12 +1,13 @@
 /**
  * The raw BullMQ worker process of `npm run bench:engine`: a processor that enqueues the next
  * job of its chain, the baseline firebreak is measured against. Loads nothing of firebreak's.
- * Prints `ready` with its RSS at rest, then on SIGTERM its peak RSS as `peak_rss_kb=<n>`.
+ * Talks to the bench through bench/worker-report.ts.
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BENCH_STEPS } from './engine-runbook.js';
 import { preciseNowMs } from './precise-now.js';
+import { reportToBench } from './worker-report.js';
 
 /** What a raw chain job carries: where it is in its chain and when each job ran. */
 interface RawJobData {
@@ -35,16 +36,8 @@ const worker = new Worker<RawJobData>(
   { connection: redis, prefix, concurrency },
 );
 await worker.waitUntilReady();
-const close = async () => {
+reportToBench(async () => {
   await worker.close();
   await queue.close();
-};
-
-process.stdout.write(`ready idle_rss_kb=${Math.round(process.memoryUsage().rss / 1024)}\n`);
-process.once('SIGTERM', () => {
-  void close().then(() => {
-    process.stdout.write(`peak_rss_kb=${process.resourceUsage().maxRSS}\n`);
-    redis.disconnect();
-    process.exit(0);
-  });
+  redis.disconnect();
 });
