@@ -98,6 +98,9 @@ function directCommander(redis: Redis): ChainableCommander {
   }) as unknown as ChainableCommander;
 }
 
+/** Rounds of writes on the wire at once (the next is sealed on the tail they will leave). */
+const MAX_ROUNDS_IN_FLIGHT = 4;
+
 interface Pending {
   write: AuditWrite<unknown>;
   resolve(value: unknown): void;
@@ -108,8 +111,9 @@ interface Pending {
  * The shared audit log of every worker: one Redis stream holding one hash chain, in the same
  * sealed JSON lines as {@link FileAuditLog}. Appends are compare-and-set on the chain's tail,
  * inside a Lua script, so records from several processes never fork the chain; a process whose
- * view of the tail is old reseals and retries. Writes queued while one is in flight go out
- * together, back to back on the connection (group commit).
+ * view of the tail is old reseals and retries. Writes queued while rounds are in flight go out
+ * together, back to back on the connection (group commit); up to four rounds are in flight at
+ * once, each sealed on the tail the ones before it will leave.
  */
 export class RedisAuditLog implements AuditSink {
   /** The stream of sealed lines (field `r`). */
@@ -120,7 +124,11 @@ export class RedisAuditLog implements AuditSink {
   retries = 0;
   private tail: ChainTail | undefined;
   private pending: Pending[] = [];
-  private draining = false;
+  /** Writes resealed after their round found the chain moved, oldest first. */
+  private retry: Pending[] = [];
+  private inFlight = 0;
+  /** True once a round did not leave the tail foreseen: the next waits for the rest. */
+  private resync = false;
 
   constructor(private readonly options: RedisAuditLogOptions) {
     this.streamKey = `${options.prefix}:audit`;
@@ -150,7 +158,7 @@ export class RedisAuditLog implements AuditSink {
   write<T>(write: AuditWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      this.pump();
     });
   }
 
@@ -187,18 +195,26 @@ export class RedisAuditLog implements AuditSink {
     };
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.pending.length > 0) {
-        const round = this.pending;
-        this.pending = [];
-        const retry = await this.flush(round);
-        this.pending = [...retry, ...this.pending];
-      }
-    } finally {
-      this.draining = false;
-    }
+  /**
+   * Sends the writes waiting, as one round, when a round may go: at most
+   * {@link MAX_ROUNDS_IN_FLIGHT} at once, each sealed on the tail the rounds before it will
+   * leave. After a round that did not move the chain as foreseen, the next waits for the rounds
+   * in flight (they fail too) and reseals on the tail they report.
+   */
+  private pump(): void {
+    if (this.retry.length + this.pending.length === 0) return;
+    if (this.inFlight >= MAX_ROUNDS_IN_FLIGHT) return;
+    if (this.inFlight > 0 && (this.resync || this.tail === undefined)) return;
+    this.resync = false;
+    const round = [...this.retry, ...this.pending];
+    this.retry = [];
+    this.pending = [];
+    this.inFlight++;
+    void this.flush(round).then((retry) => {
+      this.inFlight--;
+      this.retry.push(...retry);
+      this.pump();
+    });
   }
 
   /** Sends one pipeline of writes; returns those to reseal because the chain moved. */
@@ -225,6 +241,8 @@ export class RedisAuditLog implements AuditSink {
     } finally {
       socket?.uncork();
     }
+    // Foreseen: the next round seals on the tail this one leaves.
+    this.tail = tail;
 
     let replies: [Error | null, unknown][] | null;
     try {
@@ -255,13 +273,18 @@ export class RedisAuditLog implements AuditSink {
       if (fields[0] === 'tail') {
         // Another process appended first (or an earlier write of this round did not land).
         this.tail = { seq: Number(fields[1]), hash: String(fields[2]) };
+        this.resync = true;
         this.retries++;
         retry.push(item);
         continue;
       }
       try {
         const settled = item.write.settle(fields, batch);
-        if (settled.wrote) this.tail = batch.next;
+        if (!settled.wrote) {
+          // Refused before its lines were written: where the chain ends is read again.
+          this.tail = undefined;
+          this.resync = true;
+        }
         item.resolve(settled.value);
       } catch (settleError) {
         item.reject(settleError);

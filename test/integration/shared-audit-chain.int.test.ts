@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { RedisAuditLog } from '../../src/audit/index.js';
+import type { AuditRecord } from '../../src/audit/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { createRedisConnection } from '../../src/queue/index.js';
 import { createSystemClock } from '../../src/shared/index.js';
@@ -47,6 +48,17 @@ describe('RedisAuditLog', () => {
 
       expect(await a.verify()).toMatchObject({ ok: true, records: 302 });
       expect(a.retries + b.retries).toBeGreaterThan(0);
+      // Rounds overlap on the wire and resealed writes go out again: each process's records
+      // still land in the order it wrote them.
+      const order = new Map<string, number[]>();
+      for await (const line of a.lines()) {
+        const record = JSON.parse(line) as AuditRecord;
+        const who = record.actor ?? '';
+        order.set(who, [...(order.get(who) ?? []), (record.data as { n: number }).n]);
+      }
+      const written = [-1, ...Array.from({ length: 150 }, (_, n) => n)];
+      expect(order.get('a')).toEqual(written);
+      expect(order.get('b')).toEqual(written);
     });
   });
 
@@ -136,6 +148,47 @@ describe('RedisRunStore', () => {
       expect(outcome).toBe('conflict');
       expect((await stack.driver.getRun(started.runId))?.status).toBe('running');
       expect(await stack.audit.verify()).toEqual(before);
+    });
+
+    it('keeps the chain whole when refused commits sit among appends in flight', async () => {
+      const request = {
+        runbookId: 'ten-steps',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' as const },
+      };
+      const started = await stack.driver.startRun(request);
+      const before = await stack.audit.verify();
+      const stale: RunState = { ...started, status: 'failed', version: started.version + 1 };
+      const other = createRedisConnection(inject('redisUrl'));
+      const clock = createSystemClock();
+      const elsewhere = new RedisAuditLog({ redis: other, prefix, clock, simulated: true });
+      const note = (n: number) => ({ type: 'note' as const, runId: started.runId, data: { n } });
+
+      // Refused commits (their lines were sealed but never written) between appends of this
+      // process, while another process appends too: the rounds after each refusal reseal.
+      const [outcomes] = await Promise.all([
+        Promise.all(
+          Array.from({ length: 40 }, (_, n) =>
+            n % 4 === 0
+              ? stack.driver.store.commit(started.version - 1, stale, [note(-1)])
+              : stack.audit.append(note(n)).then(() => 'appended'),
+          ),
+        ),
+        Promise.all(Array.from({ length: 40 }, (_, n) => elsewhere.append(note(100 + n)))),
+      ]);
+      other.disconnect();
+
+      expect(outcomes.filter((outcome) => outcome === 'conflict')).toHaveLength(10);
+      expect(outcomes.filter((outcome) => outcome === 'appended')).toHaveLength(30);
+      const after = await stack.audit.verify();
+      expect(after).toMatchObject({ ok: true, records: before.records + 70 });
+      const values: number[] = [];
+      for await (const line of stack.audit.lines()) {
+        const record = JSON.parse(line) as AuditRecord;
+        if (record.type === 'note') values.push((record.data as { n: number }).n);
+      }
+      expect(values).not.toContain(-1);
     });
   });
 });
