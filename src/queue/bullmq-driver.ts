@@ -34,13 +34,9 @@ import type { RedisKeys } from './redis-keys.js';
 import { RedisRunStore } from './redis-run-store.js';
 import type { CommitExtras, StoredRun } from './redis-run-store.js';
 import { RunLocks } from './run-locks.js';
-import {
-  DEFAULT_COMPLETED_JOBS_KEPT,
-  DEFAULT_FAILED_JOBS_KEPT,
-  STEP_QUEUE_NAME,
-  stepJobId,
-  timerJobId,
-} from './step-jobs.js';
+import { STEP_QUEUE_NAME, stepJobId, timerJobId } from './step-jobs.js';
+// For the doc links of the options below.
+import type { DEFAULT_COMPLETED_JOBS_KEPT, DEFAULT_FAILED_JOBS_KEPT } from './step-jobs.js';
 import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { StepWorker } from './step-worker.js';
 import type { StepWorkerOptions } from './step-worker.js';
@@ -66,9 +62,15 @@ export interface BullmqDriverOptions {
   logger: Logger;
   /** Run id generator; default random `run-…` ids. */
   createRunId?: () => string;
-  /** Completed jobs kept by BullMQ. Default {@link DEFAULT_COMPLETED_JOBS_KEPT}. */
+  /**
+   * Completed jobs BullMQ keeps (set on this process's workers). Default
+   * {@link DEFAULT_COMPLETED_JOBS_KEPT}: none.
+   */
   completedJobsKept?: number;
-  /** Failed jobs kept by BullMQ. Default {@link DEFAULT_FAILED_JOBS_KEPT}. */
+  /**
+   * Failed jobs BullMQ keeps (set on this process's workers). Default
+   * {@link DEFAULT_FAILED_JOBS_KEPT}.
+   */
   failedJobsKept?: number;
   /**
    * Called after each committed transition, before its commands are carried out (metrics;
@@ -117,9 +119,8 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     this.nextRunId = options.createRunId ?? createRunId;
     this.queue = new Queue(STEP_QUEUE_NAME, { connection: options.redis, prefix: options.prefix });
     this.queue.on('error', createThrottledWarning(options.logger, 'step queue error'));
+    // How many finished jobs to keep is the workers' setting (StepWorker), not each job's.
     this.jobOptions = {
-      removeOnComplete: { count: options.completedJobsKept ?? DEFAULT_COMPLETED_JOBS_KEPT },
-      removeOnFail: { count: options.failedJobsKept ?? DEFAULT_FAILED_JOBS_KEPT },
       // Retries of the job itself (Redis errors while committing); the step reconciles first.
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000 },

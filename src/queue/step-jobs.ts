@@ -1,10 +1,13 @@
 /** The BullMQ queue every step and timer goes through. */
 export const STEP_QUEUE_NAME = 'steps';
 
-/** Default number of completed jobs BullMQ keeps (the rest are removed). */
-export const DEFAULT_COMPLETED_JOBS_KEPT = 1000;
+/**
+ * Default number of completed jobs BullMQ keeps: none. A completed step's outcome is in its
+ * run's state and the audit log; keeping the job costs Redis work on every step.
+ */
+export const DEFAULT_COMPLETED_JOBS_KEPT = 0;
 
-/** Default number of failed jobs BullMQ keeps, for inspection. */
+/** Default number of failed jobs BullMQ keeps, for inspection (and to retry them by id). */
 export const DEFAULT_FAILED_JOBS_KEPT = 5000;
 
 /** What a step job carries: which delivery of which step. */

@@ -6,7 +6,13 @@ import type { RunState } from '../engine/index.js';
 import { describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
-import { EARLY_STEP_JOB_DELAY_MS, STEP_QUEUE_NAME, stepJobId } from './step-jobs.js';
+import {
+  DEFAULT_COMPLETED_JOBS_KEPT,
+  DEFAULT_FAILED_JOBS_KEPT,
+  EARLY_STEP_JOB_DELAY_MS,
+  STEP_QUEUE_NAME,
+  stepJobId,
+} from './step-jobs.js';
 import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { createThrottledWarning } from './check-redis.js';
 
@@ -92,6 +98,10 @@ export class StepWorker {
       lockDuration: this.config.lockDurationMs,
       stalledInterval: this.config.stalledIntervalMs,
       maxStalledCount: this.config.maxStalledCount,
+      removeOnComplete: {
+        count: driver.options.completedJobsKept ?? DEFAULT_COMPLETED_JOBS_KEPT,
+      },
+      removeOnFail: { count: driver.options.failedJobsKept ?? DEFAULT_FAILED_JOBS_KEPT },
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
     this.worker.on('error', createThrottledWarning(this.logger, 'worker error'));

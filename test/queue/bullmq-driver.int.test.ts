@@ -85,6 +85,17 @@ describe('BullmqDriver', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const verification = await stack.audit.verify();
     expect(verification).toMatchObject({ ok: true, records: 1 + 10 * 2 + 1 });
+    // The last step's job finishes just after the run does; then no step job is left behind.
+    const deadline = Date.now() + 5_000;
+    const active = async () => (await stack.driver.queue.getJobCounts('active'))['active'] ?? 0;
+    while ((await active()) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await stack.driver.queue.getJobCounts('active', 'waiting', 'completed')).toMatchObject({
+      active: 0,
+      waiting: 0,
+      completed: 0,
+    });
   });
 
   it('runs a runbook that came with the request (generated undo runbooks), not from the catalog', async () => {
