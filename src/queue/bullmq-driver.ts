@@ -109,6 +109,8 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   private subscription: Promise<unknown> = Promise.resolve();
   private readonly nextRunId: () => string;
   private readonly jobOptions: JobsOptions;
+  /** Step jobs sent with a commit and not yet added (see sendStepJobs). */
+  private readonly sending = new Set<Promise<void>>();
   /** States this process committed last, by run (bounded; insertion order is age). */
   private readonly committed = new Map<string, RunState>();
 
@@ -243,6 +245,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   /** Closes the queue and the subscriber; the shared connection stays the caller's. */
   async close(): Promise<void> {
     this.subscriber?.disconnect();
+    await Promise.all(this.sending);
     await this.queue.close();
   }
 
@@ -268,15 +271,14 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       }
       const extras: CommitExtras = stored.waiting ? { waiting: 'clear' } : {};
       const version = stored.state.version;
-      // The next step's job goes out with the commit, not after it: a worker that takes it
-      // before the commit lands sees an older version and puts it back (see StepJobData.version).
       const committing = this.store.commit(version, transition.state, transition.audit, extras);
       // Remembered as soon as the commit lands, before a worker slot can take the next job.
       const remembered = committing.then((outcome) => {
         if (outcome === 'committed') this.remember(transition.state);
         return outcome;
       });
-      const [outcome] = await Promise.all([remembered, ...this.earlyStepJobs(transition)]);
+      this.sendStepJobs(transition);
+      const outcome = await remembered;
       if (outcome === 'conflict') continue;
       await this.carryOut(transition, stored.lock, true);
       return { accepted: true, state: transition.state };
@@ -414,13 +416,29 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     await this.locks.release(lock, initial.runId);
   }
 
-  private earlyStepJobs(transition: Transition): Promise<void>[] {
+  /**
+   * Sends the next step's job with the commit, not after it: a worker that takes it before the
+   * commit lands sees an older version and puts it back (see StepJobData.version). Not waited
+   * for: it is on the connection before the commit's reply arrives, so Redis has it before
+   * anything this process sends afterwards (a worker's job completion included). One that
+   * fails to be added is added by the workers' sweeper; {@link close} waits for those in flight.
+   */
+  private sendStepJobs(transition: Transition): void {
     const { runId, version } = transition.state;
-    return transition.commands.flatMap((command) =>
-      command.type === 'run_step'
-        ? [this.addStepJob({ runId, ...pickStep(command), version }, false)]
-        : [],
-    );
+    for (const command of transition.commands) {
+      if (command.type !== 'run_step') continue;
+      const sending = this.addStepJob({ runId, ...pickStep(command), version }, false).catch(
+        (error: unknown) => {
+          this.options.logger.warn('step job not queued; the sweeper will queue it', {
+            runId,
+            stepId: command.stepId,
+            error: describeError(error),
+          });
+        },
+      );
+      this.sending.add(sending);
+      void sending.finally(() => this.sending.delete(sending));
+    }
   }
 
   private async carryOut(transition: Transition, lock: string | undefined, sentSteps = false) {

@@ -98,6 +98,38 @@ describe('BullmqDriver', () => {
     });
   });
 
+  it('queues a step whose job could not be added with its commit from the sweep', async () => {
+    await worker.close();
+    // The closed worker's sweep lease would keep the new one from sweeping for 15 s.
+    await stack.redis.del(stack.driver.keys.sweepLock);
+    worker = stack.driver.startWorker({ concurrency: 5, workerId: 'w2', sweepIntervalMs: 200 });
+    await worker.waitUntilReady();
+    const queue = stack.driver.queue;
+    const add = queue.add.bind(queue);
+    const refused: string[] = [];
+    queue.add = (async (...args: Parameters<typeof queue.add>) => {
+      const data = args[1] as { stepId?: string };
+      if (args[0] === 'step' && data.stepId === 'c2' && refused.length === 0) {
+        refused.push(data.stepId);
+        throw new Error('connection lost');
+      }
+      return add(...args);
+    }) as typeof queue.add;
+
+    const started = await stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
+    const run = await waitForRun(stack, started.runId, finished);
+
+    expect(refused).toEqual(['c2']);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.map((s) => s.attempt)).toEqual(run.steps.map(() => 1));
+    expect(await stack.audit.verify()).toMatchObject({ ok: true, records: 1 + 10 * 2 + 1 });
+  });
+
   it('runs a runbook that came with the request (generated undo runbooks), not from the catalog', async () => {
     const { runbook } = parseRunbook(
       'undo-x.yaml',
