@@ -8,7 +8,7 @@
  *      a small machine, their sum bounds the throughput; a figure for profiling, not a target).
  * Uses REDIS_URL when set (keys under a fresh prefix, deleted afterwards), otherwise starts a
  * redis-server of its own (temporary folder, free port, AOF everysec, hz 100, noeviction).
- * The two sides take turns for BENCH_ROUNDS rounds (default 3: raw, firebreak, raw, ...) and
+ * The two sides take turns for BENCH_ROUNDS rounds (default 5: raw, firebreak, raw, ...) and
  * each figure is the median of its rounds (peak RSS: the highest), so that a machine whose speed
  * drifts during the run weighs on both sides alike; every round's figures are printed too.
  * Ends with `hop_p50_ratio=<x>`, `throughput_ratio=<x>` and `peak_rss_mb=<x>`.
@@ -34,7 +34,7 @@ const LATENCY_CHAINS = Number(process.env['BENCH_LATENCY_CHAINS'] ?? 40);
 const THROUGHPUT_CHAINS = Number(process.env['BENCH_CHAINS'] ?? 1000);
 const WARMUP_CHAINS = 20;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
-const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
 const POLL_INTERVAL_MS = 10;
 const WORKER_ENTRIES = {
   firebreak: join(import.meta.dirname, 'engine-worker.ts'),
