@@ -83,7 +83,7 @@ const FROM_MILLIS = jsonata('$fromMillis($ms, $picture, $timezone)');
  * The bindings of one evaluation: `$now()` and `$millis()` read `clock` when one is given (a
  * tabletop exercise's virtual clock), as they would the wall clock.
  */
-function bindingsFor(clock: Clock | undefined) {
+function bindingsFor(clock: Pick<Clock, 'now'> | undefined) {
   if (clock === undefined) return RUNTIME_BINDINGS;
   const ms = clock.now();
   return {
@@ -98,7 +98,7 @@ async function evaluate(
   expression: string,
   scope: ExpressionScope,
   stepId?: string,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ) {
   const compiled = compileExpression(expression, stepId);
   try {
@@ -116,7 +116,7 @@ export async function resolveTemplates(
   value: unknown,
   scope: ExpressionScope,
   stepId?: string,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ): Promise<unknown> {
   if (typeof value === 'string') {
     const whole = WHOLE_TEMPLATE_PATTERN.exec(value);
@@ -158,7 +158,7 @@ export async function evaluateCondition(
   condition: string,
   scope: ExpressionScope,
   stepId?: string,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ): Promise<boolean> {
   const whole = WHOLE_TEMPLATE_PATTERN.exec(condition);
   const expression = whole ? (whole[1] ?? '').trim() : condition;

@@ -10,8 +10,11 @@ function describeRecord(record: AuditRecord): string {
       return `${String(data['summary'])} (SNS ${String(data['messageId'])})`;
     case 'trigger.matched':
       return `runbook ${String(data['runbook'])} matches, incident ${String(data['incidentKey'])}`;
-    case 'trigger.refused':
-      return `${String(data['runbook'] ?? '')}: ${String(data['reason'])}`;
+    case 'trigger.refused': {
+      const runbook = data['runbook'] === undefined ? '' : ` runbook ${String(data['runbook'])}`;
+      const reason = data['reason'] === undefined ? '' : `: ${String(data['reason'])}`;
+      return `${String(data['code'])}${runbook}${reason} (SNS ${String(data['messageId'])})`;
+    }
     case 'run.started':
       return `${record.runId} ${String(data['runbook'])} requested by ${record.actor ?? '?'}`;
     case 'run.finished':
@@ -35,6 +38,11 @@ function describeRecord(record: AuditRecord): string {
     case 'approval.refused':
       return `${step}refused ${record.actor ?? '?'}: ${String(data['reason'])}`;
     case 'note':
+      // A message of an incident a run already handles is noted on that run.
+      if (data['text'] === undefined && data['summary'] !== undefined) {
+        const incident = `${String(data['reason'])}, incident ${String(data['incidentKey'])}`;
+        return `${record.runId} ${String(data['summary'])} (SNS ${String(data['messageId'])}): ${incident}`;
+      }
       return `${step}${String(data['text'])}`;
     default:
       return `${step}${JSON.stringify(data)}`;

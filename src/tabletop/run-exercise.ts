@@ -8,7 +8,6 @@ import { MemoryAuditLog } from '../audit/index.js';
 import { createAwsClients, SimulatedAccount } from '../aws/index.js';
 import type { RunState } from '../engine/index.js';
 import { InProcessDriver } from '../queue/index.js';
-import type { RunbookCatalog } from '../runbook/index.js';
 import {
   compileExpression,
   parseYamlWithPositions,
@@ -25,8 +24,13 @@ import {
   VirtualClock,
 } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
-import { parseSnsEnvelope, parseTriggerMessage } from '../triggers/index.js';
-import { matchTriggerRules } from '../triggers/match-trigger-rules.js';
+import {
+  createSnsIntake,
+  MemoryDedupeStore,
+  parseSnsEnvelope,
+  parseTriggerMessage,
+} from '../triggers/index.js';
+import type { SnsIntake } from '../triggers/index.js';
 import { exerciseSchema } from './exercise-schema.js';
 import type { Exercise, ExerciseInject } from './exercise-schema.js';
 
@@ -114,14 +118,21 @@ export async function runExercise(
   const actions = new ActionRegistry([...coreActions, ...awsActions]);
   const runbookPaths = exercise.runbooks.map((p) => resolve(base, p));
   const catalog = loadValidatedCatalog(runbookPaths, { actions });
-  const driver = new InProcessDriver({
-    catalog,
-    actions,
-    aws,
+  const logger = options.logger ?? createSilentLogger();
+  const createRunId = createSequentialIds(options.runIdPrefix ?? 'run');
+  const driver = new InProcessDriver({ catalog, actions, aws, audit, clock, logger, createRunId });
+  // SNS injects go through the intake behind the live /sns endpoint, on the exercise's clock:
+  // a repeated MessageId is dropped and a repeated incident is a note on its first run.
+  const intake = createSnsIntake({
+    runbooks: catalog.list(),
+    startRun: (request) => driver.startRun(request),
+    store: new MemoryDedupeStore({ clock }),
     audit,
     clock,
-    logger: options.logger ?? createSilentLogger(),
-    createRunId: createSequentialIds(options.runIdPrefix ?? 'run'),
+    createRunId,
+    logger,
+    triggerSource: 'tabletop',
+    receivedData: { signature: 'not checked (tabletop inject)' },
   });
 
   const injects = [...exercise.injects].sort(
@@ -140,7 +151,7 @@ export async function runExercise(
   };
   for (const inject of injects) {
     await advanceTo(startMs + parseDurationMs(inject.at));
-    await applyInject(inject, { exercise, base, driver, audit, catalog, clock });
+    await applyInject(inject, { exercise, base, driver, intake });
     await driver.idle();
   }
   await advanceTo(clock.now() + parseDurationMs(exercise.runFor));
@@ -178,9 +189,7 @@ interface InjectContext {
   exercise: Exercise;
   base: string;
   driver: InProcessDriver;
-  audit: AuditSink;
-  catalog: RunbookCatalog;
-  clock: VirtualClock;
+  intake: SnsIntake;
 }
 
 async function applyInject(inject: ExerciseInject, context: InjectContext): Promise<void> {
@@ -252,60 +261,8 @@ function readInjectMessage(path: string, at: string) {
 
 async function deliverSns(path: string, at: string, context: InjectContext): Promise<void> {
   const envelope = readInjectMessage(path, at);
-  const event = parseTriggerMessage(envelope.Message, envelope.Subject);
-  await context.audit.append({
-    type: 'trigger.received',
-    actor: 'sns',
-    data: {
-      messageId: envelope.MessageId,
-      topicArn: envelope.TopicArn,
-      kind: event.kind,
-      summary: summarizeEvent(event),
-      signature: 'not checked (tabletop inject)',
-    },
-  });
-  const matches = await matchTriggerRules(context.catalog.list(), event, context.clock);
-  for (const match of matches) {
-    await context.audit.append({
-      type: 'trigger.matched',
-      actor: 'sns',
-      data: { runbook: match.runbookId, rule: match.ruleIndex, incidentKey: match.incidentKey },
-    });
-    try {
-      await context.driver.startRun({
-        runbookId: match.runbookId,
-        inputs: match.inputs,
-        requester: 'sns',
-        trigger: {
-          source: 'tabletop',
-          event,
-          messageId: envelope.MessageId,
-          incidentKey: match.incidentKey,
-        },
-      });
-    } catch (error) {
-      await context.audit.append({
-        type: 'trigger.refused',
-        actor: 'sns',
-        data: {
-          runbook: match.runbookId,
-          code: (error as FirebreakError).code,
-          reason: (error as Error).message,
-        },
-      });
-    }
-  }
-}
-
-function summarizeEvent(event: ReturnType<typeof parseTriggerMessage>): string {
-  switch (event.kind) {
-    case 'finding':
-      return `${event.source} ${event.findingType} severity ${event.severity ?? '?'} ${event.instanceIds.join(',')}`.trim();
-    case 'alarm':
-      return `alarm ${event.alarmName} ${event.oldState ?? '?'} -> ${event.newState}`;
-    case 'text':
-      return `text ${event.subject ?? ''}`.trim();
-    default:
-      return 'unrecognised message';
-  }
+  await context.intake.onNotification(
+    envelope,
+    parseTriggerMessage(envelope.Message, envelope.Subject),
+  );
 }

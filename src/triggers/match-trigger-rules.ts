@@ -209,7 +209,7 @@ function triggerScope(runbookId: string, event: TriggerEvent): ExpressionScope {
 export async function resolveIncidentKey(
   hit: TriggerRuleHit,
   event: TriggerEvent,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ): Promise<string> {
   const template = hit.rule.incidentKey;
   if (template === undefined) return incidentKeyOf(event);
@@ -236,7 +236,7 @@ export async function resolveIncidentKey(
 export async function resolveTriggerMatch(
   hit: TriggerRuleHit,
   event: TriggerEvent,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ): Promise<TriggerMatch> {
   const scope = triggerScope(hit.runbookId, event);
   const mapping = hit.rule.inputs ?? {};
@@ -257,7 +257,7 @@ export async function resolveTriggerMatch(
 export async function matchTriggerRules(
   runbooks: readonly RunbookDocument[],
   event: TriggerEvent,
-  clock?: Clock,
+  clock?: Pick<Clock, 'now'>,
 ): Promise<TriggerMatch[]> {
   const hits = createTriggerMatcher(runbooks).findRules(event);
   return Promise.all(hits.map((hit) => resolveTriggerMatch(hit, event, clock)));

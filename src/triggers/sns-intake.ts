@@ -4,7 +4,7 @@ import type { RunRequest } from '../engine/index.js';
 import { resolveInputs } from '../runbook/index.js';
 import type { RunbookDocument } from '../runbook/index.js';
 import { FirebreakError, createRunId, createSilentLogger, describeError } from '../shared/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Clock, Logger } from '../shared/index.js';
 import type { DedupeStore, IncidentClaim } from './dedupe-store.js';
 import {
   createTriggerMatcher,
@@ -94,11 +94,26 @@ export interface SnsIntakeOptions {
   onNote?(note: TriggerNote): void;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * The clock `$now()` reads in rule mappings and incident keys: a tabletop exercise's virtual
+   * one. Default: the wall clock.
+   */
+  clock?: Pick<Clock, 'now'>;
+  /** `trigger.source` of the runs started. Default `sns`; exercises start `tabletop` runs. */
+  triggerSource?: 'sns' | 'tabletop';
+  /** Fields added to every `trigger.received` record (an exercise says it checked no signature). */
+  receivedData?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * What the intake reads of a delivery's envelope. A tabletop inject of a bare message has no
+ * topic.
+ */
+export type SnsDelivery = Pick<SnsEnvelope, 'MessageId'> & { readonly TopicArn?: string };
 
 /** Turns verified SNS notifications into runs; plug `onNotification` into the SNS handler. */
 export interface SnsIntake {
-  onNotification(envelope: SnsEnvelope, event: TriggerEvent): Promise<SnsIntakeResult>;
+  onNotification(envelope: SnsDelivery, event: TriggerEvent): Promise<SnsIntakeResult>;
 }
 
 interface IntakeConfig {
@@ -112,7 +127,7 @@ interface IntakeConfig {
 }
 
 interface Delivery {
-  readonly envelope: SnsEnvelope;
+  readonly envelope: SnsDelivery;
   readonly event: TriggerEvent;
   readonly summary: string;
 }
@@ -181,7 +196,7 @@ async function resolveMatch(
   hit: TriggerRuleHit,
 ): Promise<TriggerMatch | AuditEntry> {
   try {
-    const match = await resolveTriggerMatch(hit, delivery.event);
+    const match = await resolveTriggerMatch(hit, delivery.event, config.options.clock);
     const runbook = config.runbooks.get(hit.runbookId);
     if (runbook) resolveInputs(runbook, match.inputs);
     return match;
@@ -222,7 +237,12 @@ async function start(
       runId,
       inputs: match.inputs,
       requester: 'sns',
-      trigger: { source: 'sns', event: delivery.event, messageId, incidentKey },
+      trigger: {
+        source: config.options.triggerSource ?? 'sns',
+        event: delivery.event,
+        messageId,
+        incidentKey,
+      },
       triggerAudit,
     });
   } catch (error) {
@@ -265,7 +285,7 @@ async function noteStateChange(
 ): Promise<void> {
   let incidentKey: string;
   try {
-    incidentKey = await resolveIncidentKey(hit, handling.delivery.event);
+    incidentKey = await resolveIncidentKey(hit, handling.delivery.event, config.options.clock);
   } catch (error) {
     if (!(error instanceof FirebreakError)) throw error;
     config.logger.debug('trigger incident key not resolved', { runbookId: hit.runbookId });
@@ -383,6 +403,7 @@ export function createSnsIntake(options: SnsIntakeOptions): SnsIntake {
           topicArn: envelope.TopicArn,
           kind: event.kind,
           summary: delivery.summary,
+          ...options.receivedData,
         },
       };
       const handling: Handling = { delivery, pending: [received], notes: [], outcomes: [] };

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { verifyChainLines } from '../../src/audit/index.js';
-import { runExercise } from '../../src/tabletop/index.js';
+import { formatReport, runExercise } from '../../src/tabletop/index.js';
 import { CORPUS_DIR } from '../triggers/corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -105,7 +105,9 @@ describe('tabletop exercise ec2-crypto-mining', () => {
     });
     const report = await runExercise(file);
     expect(report.runs).toEqual([]);
-    expect(report.audit.map((r) => r.type)).toEqual(['trigger.received']);
+    // As the live /sns endpoint records it.
+    expect(report.audit.map((r) => r.type)).toEqual(['trigger.received', 'trigger.refused']);
+    expect(report.audit[1]?.data).toMatchObject({ code: 'TRIGGER_NO_MATCH' });
   });
 
   it('takes an inject that is the message alone, or an envelope without signature fields', async () => {
@@ -129,6 +131,32 @@ describe('tabletop exercise ec2-crypto-mining', () => {
       ]);
       expect(report.passed).toBe(true);
     }
+  });
+
+  it('drops a repeated MessageId and notes a repeated incident on its first run, as /sns does', async () => {
+    const finding =
+      'guardduty/eventbridge.guardduty-finding.CryptoCurrency-EC2-BitcoinTool.B-DNS.redacted-by-author.json';
+    const file = variant((doc) => {
+      const delivery = doc.injects[0] as Record<string, unknown>;
+      // SNS delivers at least once: the same envelope again, then the finding again under
+      // another MessageId (the bare message gets one made from its file).
+      doc.injects.push({ ...delivery, at: '30s' }, { at: '1m', sns: join(corpus, finding) });
+    });
+    const report = await runExercise(file);
+
+    expect(report.passed).toBe(true);
+    expect(report.runs).toHaveLength(1);
+    const refused = report.audit.filter((r) => r.type === 'trigger.refused');
+    expect(refused.map((r) => (r.data as { code: string }).code)).toEqual([
+      'TRIGGER_DUPLICATE_MESSAGE',
+    ]);
+    const notes = report.audit.filter((r) => r.type === 'note' && r.actor === 'sns');
+    expect(notes.map((r) => [r.runId, (r.data as { reason: string }).reason])).toEqual([
+      [report.runs[0]?.runId, 'same-incident'],
+    ]);
+    const timeline = formatReport(report);
+    expect(timeline).toMatch(/\+0:00:30 {2}trigger\.refused +TRIGGER_DUPLICATE_MESSAGE \(SNS /);
+    expect(timeline).toMatch(/\+0:01:00 {2}note +\S+ guardduty .*: same-incident, incident /);
   });
 
   it('names the inject and its file when an envelope cannot be read', async () => {
