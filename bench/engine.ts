@@ -345,7 +345,8 @@ async function main(): Promise<void> {
         `round ${round}: hop p50 raw ${fixed(raw.hopP50Ms)} ms, ` +
           `firebreak ${fixed(firebreak.hopP50Ms)} ms; ` +
           `raw ${fixed(raw.stepsPerSecond, 0)} steps/s, ` +
-          `firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s; CPU per step (worker + Redis) ` +
+          `firebreak ${fixed(firebreak.stepsPerSecond, 0)} steps/s; ` +
+          `CPU per step (worker + Redis) ` +
           `raw ${cpuFigures(raw)}, firebreak ${cpuFigures(firebreak)}\n`,
       );
     }
@@ -359,7 +360,8 @@ async function main(): Promise<void> {
       `throughput (${THROUGHPUT_CHAINS} chains of ${BENCH_STEPS} no-op steps at once):`,
       `  raw BullMQ  ${fixed(raw.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(raw.idleRssMb, 0)} MB at rest, peak ${fixed(raw.peakRssMb, 0)} MB`,
       `  firebreak   ${fixed(firebreak.stepsPerSecond, 0)} steps/s   worker RSS ${fixed(firebreak.idleRssMb, 0)} MB at rest, peak ${fixed(firebreak.peakRssMb, 0)} MB (state and audit written per step)`,
-      `CPU per step in the throughput phase (worker + Redis): raw BullMQ ${cpuFigures(raw)}, firebreak ${cpuFigures(firebreak)}`,
+      `CPU per step in the throughput phase (worker + Redis): ` +
+        `raw BullMQ ${cpuFigures(raw)}, firebreak ${cpuFigures(firebreak)}`,
       `hop_p50_ratio=${fixed(firebreak.hopP50Ms / raw.hopP50Ms)}`,
       `throughput_ratio=${fixed(firebreak.stepsPerSecond / raw.stepsPerSecond)}`,
       `peak_rss_mb=${fixed(firebreak.peakRssMb, 0)}`,

@@ -35,8 +35,6 @@ import { RedisRunStore } from './redis-run-store.js';
 import type { CommitExtras, StoredRun } from './redis-run-store.js';
 import { RunLocks } from './run-locks.js';
 import { STEP_QUEUE_NAME, stepJobId, timerJobId } from './step-jobs.js';
-// For the doc links of the options below.
-import type { DEFAULT_COMPLETED_JOBS_KEPT, DEFAULT_FAILED_JOBS_KEPT } from './step-jobs.js';
 import type { StepJobData, TimerJobData, TimerJobName } from './step-jobs.js';
 import { StepWorker } from './step-worker.js';
 import type { StepWorkerOptions } from './step-worker.js';
@@ -63,13 +61,13 @@ export interface BullmqDriverOptions {
   /** Run id generator; default random `run-…` ids. */
   createRunId?: () => string;
   /**
-   * Completed jobs BullMQ keeps (set on this process's workers). Default
-   * {@link DEFAULT_COMPLETED_JOBS_KEPT}: none.
+   * Completed jobs BullMQ keeps (set on this process's workers). Default none
+   * (`DEFAULT_COMPLETED_JOBS_KEPT`).
    */
   completedJobsKept?: number;
   /**
-   * Failed jobs BullMQ keeps (set on this process's workers). Default
-   * {@link DEFAULT_FAILED_JOBS_KEPT}.
+   * Failed jobs BullMQ keeps (set on this process's workers). Default 5,000
+   * (`DEFAULT_FAILED_JOBS_KEPT`).
    */
   failedJobsKept?: number;
   /**

@@ -40,8 +40,9 @@ function describeRecord(record: AuditRecord): string {
     case 'note':
       // A message of an incident a run already handles is noted on that run.
       if (data['text'] === undefined && data['summary'] !== undefined) {
+        const message = `${String(data['summary'])} (SNS ${String(data['messageId'])})`;
         const incident = `${String(data['reason'])}, incident ${String(data['incidentKey'])}`;
-        return `${record.runId} ${String(data['summary'])} (SNS ${String(data['messageId'])}): ${incident}`;
+        return `${record.runId} ${message}: ${incident}`;
       }
       return `${step}${String(data['text'])}`;
     default:
