@@ -102,6 +102,8 @@ function directCommander(redis: Redis): ChainableCommander {
 const MAX_ROUNDS_IN_FLIGHT = 4;
 
 interface Pending {
+  /** Order of issue: resealed writes go out again in it. */
+  order: number;
   write: AuditWrite<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -124,9 +126,10 @@ export class RedisAuditLog implements AuditSink {
   retries = 0;
   private tail: ChainTail | undefined;
   private pending: Pending[] = [];
-  /** Writes resealed after their round found the chain moved, oldest first. */
+  /** Writes to reseal because their round found the chain moved, in order of issue. */
   private retry: Pending[] = [];
   private inFlight = 0;
+  private issued = 0;
   /** True once a round did not leave the tail foreseen: the next waits for the rest. */
   private resync = false;
 
@@ -157,7 +160,8 @@ export class RedisAuditLog implements AuditSink {
   /** Runs a write that carries audit entries; resolves with what its `settle` returns. */
   write<T>(write: AuditWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      const order = this.issued++;
+      this.pending.push({ order, write, resolve: resolve as (value: unknown) => void, reject });
       this.pump();
     });
   }
@@ -212,7 +216,10 @@ export class RedisAuditLog implements AuditSink {
     this.inFlight++;
     void this.flush(round).then((retry) => {
       this.inFlight--;
+      // Rounds mostly settle in the order they left, but not always (a script Redis had
+      // forgotten is sent again after the rounds behind it), so resealed writes are sorted.
       this.retry.push(...retry);
+      this.retry.sort((a, b) => a.order - b.order);
       this.pump();
     });
   }
@@ -266,7 +273,11 @@ export class RedisAuditLog implements AuditSink {
       const [error, reply] = replies[index] ?? [new Error('no reply from Redis'), undefined];
       if (error) {
         this.tail = undefined;
-        item.reject(error);
+        this.resync = true;
+        // NOSCRIPT: Redis lost its scripts (SCRIPT FLUSH, a failover) and ran nothing; ioredis
+        // tries once more, and a write that meets another flush is sealed and sent again here.
+        if (error.message.startsWith('NOSCRIPT')) retry.push(item);
+        else item.reject(error);
         continue;
       }
       const fields = reply as unknown[];

@@ -62,6 +62,49 @@ describe('RedisAuditLog', () => {
     });
   });
 
+  describe('when Redis forgets the scripts in the middle of a flood', () => {
+    it("still lands each process's records once and in the order it wrote them", async () => {
+      const count = 2000;
+      const clock = createSystemClock();
+      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
+      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
+      const entry = (who: string, n: number) => ({
+        type: 'note' as const,
+        actor: who,
+        data: { n },
+      });
+      await a.append(entry('a', -1));
+      await b.append(entry('b', -1));
+
+      // SCRIPT FLUSH (or a failover to a replica without them): a script call then fails with
+      // NOSCRIPT and is sent again behind the calls that followed it.
+      const admin = createRedisConnection(inject('redisUrl'));
+      const flushes = setInterval(() => void admin.script('FLUSH'), 1);
+      const writes: Promise<unknown>[] = [];
+      const flood = async (log: RedisAuditLog, who: string) => {
+        for (let n = 0; n < count; n++) {
+          writes.push(log.append(entry(who, n)));
+          if (n % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      await Promise.all([flood(a, 'a'), flood(b, 'b')]);
+      await Promise.all(writes);
+      clearInterval(flushes);
+      admin.disconnect();
+
+      expect(await a.verify()).toMatchObject({ ok: true, records: 2 + 2 * count });
+      const order = new Map<string, number[]>();
+      for await (const line of a.lines()) {
+        const record = JSON.parse(line) as AuditRecord;
+        const who = record.actor ?? '';
+        order.set(who, [...(order.get(who) ?? []), (record.data as { n: number }).n]);
+      }
+      const written = [-1, ...Array.from({ length: count }, (_, n) => n)];
+      expect(order.get('a')).toEqual(written);
+      expect(order.get('b')).toEqual(written);
+    });
+  });
+
   describe('when a record in Redis is edited', () => {
     it('names the first record that no longer verifies', async () => {
       const log = new RedisAuditLog({
