@@ -275,7 +275,9 @@ function requestApproval(
   const plan = step.approvalPlan ?? { roles: [], min: 1 };
   const deadlineAtMs = plan.deadlineMs === undefined ? undefined : event.atMs + plan.deadlineMs;
   const approval: ApprovalState = {
-    requestedAtMs: event.atMs,
+    // Each request of a step is told apart by its time (a durable driver's job ids use it),
+    // so one asked again within the same millisecond is a millisecond later.
+    requestedAtMs: Math.max(event.atMs, (step.approval?.requestedAtMs ?? -Infinity) + 1),
     deadlineAtMs,
     roles: plan.roles,
     min: plan.min,

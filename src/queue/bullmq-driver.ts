@@ -323,7 +323,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
       });
     }
     if (step.status === 'running') {
-      return this.addStepJob({ ...timer, approved: step.approved, version: state.version }, true);
+      return this.addStepJob(stepJobOf(state, { ...timer, approved: step.approved }), true);
     }
     const deadline = step.approval?.deadlineAtMs;
     if (step.status === 'awaiting_approval' && deadline !== undefined) {
@@ -422,10 +422,10 @@ export class BullmqDriver implements RunDriver, DriverInternals {
    * fails to be added is added by the workers' sweeper; {@link close} waits for those in flight.
    */
   private sendStepJobs(transition: Transition): void {
-    const { runId, version } = transition.state;
+    const { runId } = transition.state;
     for (const command of transition.commands) {
       if (command.type !== 'run_step') continue;
-      const sending = this.addStepJob({ runId, ...pickStep(command), version }, false).catch(
+      const sending = this.addStepJob(stepJobOf(transition.state, command), false).catch(
         (error: unknown) => {
           this.options.logger.warn('step job not queued; the sweeper will queue it', {
             runId,
@@ -456,7 +456,7 @@ export class BullmqDriver implements RunDriver, DriverInternals {
     const runId = state.runId;
     switch (command.type) {
       case 'run_step':
-        return this.addStepJob({ runId, ...pickStep(command), version: state.version }, false);
+        return this.addStepJob(stepJobOf(state, command), false);
       case 'schedule_deadline':
       case 'schedule_wait': {
         const attempt = state.steps.find((s) => s.id === command.stepId)?.attempt ?? 1;
@@ -529,8 +529,16 @@ export class BullmqDriver implements RunDriver, DriverInternals {
   }
 }
 
-function pickStep(command: Extract<EngineCommand, { type: 'run_step' }>) {
-  return { stepId: command.stepId, attempt: command.attempt, approved: command.approved };
+/** The job of a step delivery the state calls for, with the approval it acts on. */
+function stepJobOf(
+  state: RunState,
+  delivery: { stepId: string; attempt: number; approved: boolean },
+): StepJobData {
+  const { stepId, attempt, approved } = delivery;
+  const approvalAtMs = approved
+    ? state.steps.find((s) => s.id === stepId)?.approval?.requestedAtMs
+    : undefined;
+  return { runId: state.runId, stepId, attempt, approved, approvalAtMs, version: state.version };
 }
 
 async function warnOnEvictionPolicy(redis: Redis, logger: Logger): Promise<void> {

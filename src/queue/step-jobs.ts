@@ -17,6 +17,11 @@ export interface StepJobData {
   readonly attempt: number;
   readonly approved: boolean;
   /**
+   * For an approved delivery: when the approval it acts on was asked for. A step whose plan
+   * changed after approval asks again; the delivery approved the second time is another job.
+   */
+  readonly approvalAtMs?: number;
+  /**
    * The run's state version that scheduled this delivery. The job is sent alongside the commit
    * of that version; a worker that reads an older version puts the job back for a moment.
    */
@@ -42,7 +47,12 @@ function jobKey(...parts: (string | number)[]): string {
 
 /** The job id of one delivery of a step: duplicates of it collapse in BullMQ. */
 export function stepJobId(data: StepJobData): string {
-  return jobKey(data.runId, data.stepId, data.attempt, data.approved ? 'approved' : 'first');
+  const which = !data.approved
+    ? 'first'
+    : data.approvalAtMs === undefined
+      ? 'approved'
+      : `approved-${data.approvalAtMs}`;
+  return jobKey(data.runId, data.stepId, data.attempt, which);
 }
 
 /**

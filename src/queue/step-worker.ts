@@ -191,6 +191,8 @@ export class StepWorker {
       step.status === 'running' &&
       step.attempt === data.attempt &&
       step.approved === data.approved &&
+      // A job of an earlier approval round of the step (it asked again since) is stale.
+      (data.approvalAtMs === undefined || data.approvalAtMs === step.approval?.requestedAtMs) &&
       step.retryAtMs === undefined &&
       step.waitUntilMs === undefined;
     if (!current) {

@@ -7,6 +7,7 @@ import {
   DEADLINE_YAML,
   EVIDENCE_YAML,
   lockedYaml,
+  REAPPROVAL_YAML,
   RETRY_YAML,
   TEN_STEPS_YAML,
 } from './fixtures/runbooks.js';
@@ -18,6 +19,7 @@ const RUNBOOKS = [
   EVIDENCE_YAML,
   DEADLINE_YAML,
   RETRY_YAML,
+  REAPPROVAL_YAML,
   lockedYaml('lock-wait', 'wait'),
   lockedYaml('lock-refuse', 'refuse'),
 ];
@@ -216,6 +218,36 @@ phases:
       expect(run.failure?.code).toBe('APPROVAL_DEADLINE');
       const step = run.steps[0];
       expect(step?.finishedAtMs).toBeGreaterThanOrEqual(step?.approval?.deadlineAtMs ?? Infinity);
+    });
+
+    it('runs a step approved a second time (its plan changed) once, as a first delivery', async () => {
+      const started = await stack.driver.startRun({
+        runbookId: 'reapproval',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
+      const decide = async (by: string) => {
+        const asked = await waitForRun(stack, started.runId, awaiting);
+        const decision = { runId: started.runId, stepId: 'gate', by, roles: ['ir-lead'] };
+        await stack.driver.decide({ ...decision, decision: 'approve' });
+        return asked;
+      };
+      const first = await decide('U-LEAD');
+      // The approved delivery finds another plan and asks again.
+      await waitForRun(stack, started.runId, (s) => awaiting(s) && s.version > first.version + 1);
+      await decide('U-LEAD-2');
+      const run = await waitForRun(stack, started.runId, finished);
+
+      expect(run.status).toBe('succeeded');
+      expect(run.steps[0]?.outputs).toEqual({ redelivered: false });
+      const types: string[] = [];
+      for await (const line of stack.audit.lines()) {
+        const record = JSON.parse(line) as { type: string; runId?: string };
+        if (record.runId === started.runId) types.push(record.type);
+      }
+      expect(types.filter((t) => t === 'approval.requested')).toHaveLength(2);
+      expect(types).not.toContain('step.redelivered');
     });
 
     it('aborts with who and why recorded', async () => {
