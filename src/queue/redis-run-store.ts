@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AUDIT_LUA_FUNCTIONS } from '../audit/index.js';
 import type { AuditEntry, RedisAuditLog } from '../audit/index.js';
@@ -30,19 +31,29 @@ export interface StepClaim {
   /** True when the commit that scheduled the job has not landed yet (nothing was marked). */
   readonly early?: false;
   readonly state: RunState;
-  /** Who marked this delivery's step started before, when this is a redelivery. */
+  /**
+   * Who marked this delivery's step started, when not this claim's `holder`: a redelivery. (The
+   * client sends a claim again after a dropped connection; it then finds its own mark.)
+   */
   readonly startedBy?: string;
 }
 
 // KEYS: run, runs, active, audit stream, audit tail.
 // ARGV: expectedVersion, newVersion, state, runId, startedAtMs, status, finished, channel,
-//       lock, waiting, expectedSeq, expectedHash, newSeq, newHash, lines...
+//       lock, waiting, expectedSeq, expectedHash, newSeq, newHash, commit token, lines...
+// A commit sent again by the client after a dropped connection finds its own token and the
+// version it wrote: it landed the first time, and is answered as such.
 const COMMIT_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
-local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
-if current ~= tonumber(ARGV[1]) then return {'version', current} end
+local stored = redis.call('HMGET', KEYS[1], 'version', 'commit')
+local current = tonumber(stored[1] or '-1')
+if current ~= tonumber(ARGV[1]) then
+  if current == tonumber(ARGV[2]) and stored[2] == ARGV[15] then return {'ok'} end
+  return {'version', current}
+end
 local moved = audit_check(KEYS[5], ARGV[11], ARGV[12])
 if moved then return {'tail', moved[1], moved[2]} end
-redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[2], 'status', ARGV[6])
+redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[2], 'status', ARGV[6],
+  'commit', ARGV[15])
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'lock', ARGV[9]) end
 if ARGV[10] == 'wait' then redis.call('HSET', KEYS[1], 'waiting', '1') end
 if ARGV[10] == 'clear' then redis.call('HDEL', KEYS[1], 'waiting') end
@@ -53,7 +64,7 @@ elseif tonumber(ARGV[1]) <= 0 then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
   redis.call('SADD', KEYS[3], ARGV[4])
 end
-audit_write(KEYS[4], KEYS[5], ARGV, 15, ARGV[13], ARGV[14])
+audit_write(KEYS[4], KEYS[5], ARGV, 16, ARGV[13], ARGV[14])
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {'ok'}
 `;
@@ -105,7 +116,8 @@ export class RedisRunStore {
   }
 
   /**
-   * Reads a run and marks delivery `marker` started by `holder`, in one step; `early` when the
+   * Reads a run and marks delivery `marker` started by `holder` (unique to this delivery), in
+   * one step; `early` when the
    * run's version is still below `minVersion`. `known`, a state this process committed, spares
    * sending and parsing the state when it is still the stored one.
    */
@@ -124,7 +136,8 @@ export class RedisRunStore {
     if (!reply?.[0]) return undefined;
     // '=': the stored state is at the version of the copy the caller holds.
     const state = reply[0] === '=' && known ? known : (JSON.parse(reply[0]) as RunState);
-    return { state, startedBy: reply[1] };
+    const startedBy = reply[1] === holder ? undefined : reply[1];
+    return { state, startedBy };
   }
 
   /**
@@ -140,6 +153,8 @@ export class RedisRunStore {
     const { keys } = this;
     const finished = isFinished(state) ? '1' : '0';
     const runKeys = [keys.run(state.runId), keys.runs, keys.activeRuns];
+    // Tells a resent commit that landed from one that meets another's write.
+    const token = randomBytes(8).toString('hex');
     return this.audit.write<CommitOutcome>({
       entries: audit,
       queue: (pipeline, batch) => {
@@ -162,6 +177,7 @@ export class RedisRunStore {
           batch.expected.hash,
           batch.next.seq,
           batch.next.hash,
+          token,
           ...batch.lines,
         );
       },

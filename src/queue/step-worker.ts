@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
@@ -22,6 +23,12 @@ const TIMER_EVENTS = {
   retry: 'retry_due',
   wait: 'wait_over',
 } as const satisfies Record<TimerJobName, string>;
+
+/** The worker named in a delivery's start mark (`<workerId>#<delivery>`). */
+function workerOfMark(mark: string | undefined): string | undefined {
+  const at = mark?.lastIndexOf('#') ?? -1;
+  return at > 0 ? mark?.slice(0, at) : mark;
+}
 
 /** Default steps one worker process runs at once. */
 export const DEFAULT_WORKER_CONCURRENCY = 20;
@@ -169,13 +176,9 @@ export class StepWorker {
     const marker = `exec:${stepJobId(data)}`;
     const known = this.driver.committedState(runId);
     const minVersion = data.version ?? 0;
-    const claim = await this.driver.store.claim(
-      runId,
-      marker,
-      this.config.workerId,
-      minVersion,
-      known,
-    );
+    // Unique to this delivery: a claim the client sends again finds its own mark.
+    const holder = `${this.config.workerId}#${randomBytes(4).toString('hex')}`;
+    const claim = await this.driver.store.claim(runId, marker, holder, minVersion, known);
     if (!claim) return;
     if (claim.early) {
       await job.moveToDelayed(this.driver.options.clock.now() + EARLY_STEP_JOB_DELAY_MS, token);
@@ -205,7 +208,7 @@ export class StepWorker {
     if (redelivered) {
       const auditData = {
         attempt: data.attempt,
-        startedBy: claim.startedBy,
+        startedBy: workerOfMark(claim.startedBy),
         worker: this.config.workerId,
       };
       await this.driver.options.audit.append({

@@ -193,6 +193,35 @@ describe('RedisRunStore', () => {
       expect(await stack.audit.verify()).toEqual(before);
     });
 
+    it('answers a commit the client sent again after a dropped connection as committed', async () => {
+      const request = {
+        runbookId: 'ten-steps',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' as const },
+      };
+      const started = await stack.driver.startRun(request);
+      const before = await stack.audit.verify();
+      // ioredis sends commands again when a connection drops before their replies came back:
+      // here the first reply is lost and the script runs a second time.
+      const commands = stack.redis as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const commitRun = commands['firebreakCommitRun'] as (...a: unknown[]) => Promise<unknown>;
+      commands['firebreakCommitRun'] = async (...args: unknown[]) => {
+        await commitRun.apply(stack.redis, args);
+        return commitRun.apply(stack.redis, args);
+      };
+      const next: RunState = { ...started, status: 'failed', version: started.version + 1 };
+
+      const outcome = await stack.driver.store.commit(started.version, next, [
+        { type: 'note', runId: started.runId, data: { text: 'once' } },
+      ]);
+      commands['firebreakCommitRun'] = commitRun;
+
+      expect(outcome).toBe('committed');
+      expect((await stack.driver.getRun(started.runId))?.version).toBe(started.version + 1);
+      expect(await stack.audit.verify()).toMatchObject({ ok: true, records: before.records + 1 });
+    });
+
     it('keeps the chain whole when refused commits sit among appends in flight', async () => {
       const request = {
         runbookId: 'ten-steps',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/index.js';
+import type { AuditRecord } from '../../src/audit/index.js';
 import type { RunState } from '../../src/engine/index.js';
 import { RunLockedError } from '../../src/queue/index.js';
 import type { StepWorker } from '../../src/queue/index.js';
@@ -130,6 +131,32 @@ describe('BullmqDriver', () => {
     expect(run.status).toBe('succeeded');
     expect(run.steps.map((s) => s.attempt)).toEqual(run.steps.map(() => 1));
     expect(await stack.audit.verify()).toMatchObject({ ok: true, records: 1 + 10 * 2 + 1 });
+  });
+
+  it('does not take a claim the client sent again for a redelivery', async () => {
+    // ioredis sends commands again when a connection drops before their replies came back:
+    // here every claim's first reply is lost and the script runs a second time.
+    const commands = stack.redis as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const claimStep = commands['firebreakClaimStep'] as (...a: unknown[]) => Promise<unknown>;
+    commands['firebreakClaimStep'] = async (...args: unknown[]) => {
+      await claimStep.apply(stack.redis, args);
+      return claimStep.apply(stack.redis, args);
+    };
+    const started = await stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
+    const run = await waitForRun(stack, started.runId, finished);
+    commands['firebreakClaimStep'] = claimStep;
+
+    expect(run.status).toBe('succeeded');
+    const types: string[] = [];
+    for await (const line of stack.audit.lines())
+      types.push((JSON.parse(line) as AuditRecord).type);
+    expect(types).not.toContain('step.redelivered');
+    expect(types.filter((t) => t === 'step.finished')).toHaveLength(10);
   });
 
   it('runs a runbook that came with the request (generated undo runbooks), not from the catalog', async () => {
