@@ -51,11 +51,21 @@ local function audit_write(streamKey, tailKey, argv, firstLine, newSeq, newHash)
 end
 `;
 
-// KEYS: stream, tail. ARGV: expectedSeq, expectedHash, newSeq, newHash, lines...
+/** Appends remembered (by the hash they end on) to tell one sent again from a new one. */
+const APPENDS_REMEMBERED = 10_000;
+
+// KEYS: stream, tail, recent appends. ARGV: expectedSeq, expectedHash, newSeq, newHash, lines...
+// An append the client sent again after a dropped connection finds the chain moved on, and its
+// own last hash among the recent appends: it landed the first time, and is answered as such.
 const APPEND_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
 local moved = audit_check(KEYS[2], ARGV[1], ARGV[2])
-if moved then return {'tail', moved[1], moved[2]} end
+if moved then
+  if redis.call('ZSCORE', KEYS[3], ARGV[4]) then return {'ok'} end
+  return {'tail', moved[1], moved[2]}
+end
 audit_write(KEYS[1], KEYS[2], ARGV, 5, ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -${APPENDS_REMEMBERED + 1})
 return {'ok'}
 `;
 
@@ -122,6 +132,8 @@ export class RedisAuditLog implements AuditSink {
   readonly streamKey: string;
   /** Hash with the chain's last `seq` and `hash`. */
   readonly tailKey: string;
+  /** The last hashes of recent appends, by `seq` (see APPEND_SCRIPT). */
+  private readonly appendsKey: string;
   /** Writes resealed because another process appended first (contention, for metrics). */
   retries = 0;
   private tail: ChainTail | undefined;
@@ -136,7 +148,8 @@ export class RedisAuditLog implements AuditSink {
   constructor(private readonly options: RedisAuditLogOptions) {
     this.streamKey = `${options.prefix}:audit`;
     this.tailKey = `${options.prefix}:audit:tail`;
-    options.redis.defineCommand('firebreakAuditAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+    this.appendsKey = `${options.prefix}:audit:appends`;
+    options.redis.defineCommand('firebreakAuditAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
@@ -151,7 +164,8 @@ export class RedisAuditLog implements AuditSink {
       queue: (pipeline, batch) => {
         const tail = [batch.expected.seq, batch.expected.hash, batch.next.seq, batch.next.hash];
         const call = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
-        call['firebreakAuditAppend']?.(this.streamKey, this.tailKey, ...tail, ...batch.lines);
+        const keys = [this.streamKey, this.tailKey, this.appendsKey];
+        call['firebreakAuditAppend']?.(...keys, ...tail, ...batch.lines);
       },
       settle: (_reply, batch) => ({ wrote: true, value: batch.records }),
     });

@@ -62,6 +62,38 @@ describe('RedisAuditLog', () => {
     });
   });
 
+  describe('when the client sends an append again after a dropped connection', () => {
+    it('answers it as written and keeps its records once, whatever landed in between', async () => {
+      const clock = createSystemClock();
+      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
+      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
+      await a.append({ type: 'note', actor: 'a', data: { n: 0 } });
+      // The first run's reply is lost; another process appends; then the script runs again.
+      const commands = redisA as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const auditAppend = commands['firebreakAuditAppend'] as (...a: unknown[]) => Promise<unknown>;
+      commands['firebreakAuditAppend'] = async (...args: unknown[]) => {
+        await auditAppend.apply(redisA, args);
+        await b.append({ type: 'note', actor: 'b', data: { n: 0 } });
+        return auditAppend.apply(redisA, args);
+      };
+
+      const written = await a.appendMany([
+        { type: 'note', actor: 'a', data: { n: 1 } },
+        { type: 'note', actor: 'a', data: { n: 2 } },
+      ]);
+      commands['firebreakAuditAppend'] = auditAppend;
+
+      expect(written.map((r) => r.seq)).toEqual([2, 3]);
+      expect(await a.verify()).toMatchObject({ ok: true, records: 4 });
+      const notes: string[] = [];
+      for await (const line of a.lines()) {
+        const record = JSON.parse(line) as AuditRecord;
+        notes.push(`${record.actor}${(record.data as { n: number }).n}`);
+      }
+      expect(notes).toEqual(['a0', 'a1', 'a2', 'b0']);
+    });
+  });
+
   describe('when Redis forgets the scripts in the middle of a flood', () => {
     it("still lands each process's records once and in the order it wrote them", async () => {
       const count = 2000;
