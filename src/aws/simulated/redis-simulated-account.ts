@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FirebreakError } from '../../shared/index.js';
 import type { AwsServiceName } from './fault-injector.js';
@@ -7,10 +8,7 @@ import type { SimulatedAccountSeed } from './seed-schema.js';
 
 /** Options for {@link RedisSimulatedAccount}. */
 export interface RedisSimulatedAccountOptions extends SimulatedAccountOptions {
-  /**
-   * A connection of this account's own: it uses WATCH/MULTI, which must not share a connection
-   * with other commands. The account does not close it.
-   */
+  /** The connection to keep the account on. The account does not close it. */
   redis: Redis;
   /** The key holding the account (JSON), e.g. `firebreak:simulated-account`. */
   key: string;
@@ -19,11 +17,43 @@ export interface RedisSimulatedAccountOptions extends SimulatedAccountOptions {
 /** Attempts at one call before giving up on a busy account. */
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
 
+// KEYS: account, its last write's token. ARGV: SHA-1 of the account as read ('' when there was
+// none), the account to write, a token of this write. Writes only over the account as read. A
+// write the client sends again after a dropped connection finds its own token: it landed, and
+// is answered as such. (Two processes may well compute the same account: the token tells.)
+const WRITE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+local read = current and redis.sha1hex(current) or ''
+if read == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3])
+  return 1
+end
+if redis.call('GET', KEYS[2]) == ARGV[3] then return 1 end
+return 0
+`;
+
+/** The script above, as ioredis defines it on the connection. */
+interface AccountCommands {
+  firebreakWriteAccount(
+    key: string,
+    tokenKey: string,
+    read: string,
+    next: string,
+    token: string,
+  ): Promise<number>;
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
 /**
  * A simulated account whose state lives in Redis, so that several worker processes act on one
  * account (crash tests, live exercises with real workers). Each call reads the account, applies
- * the operation in memory and writes it back under WATCH, retrying when another process wrote
- * first; a failed call writes nothing. The first process to find the key empty seeds it.
+ * the operation in memory and writes it back only over what it read (a Lua compare-and-set),
+ * retrying when another process wrote first; a failed call writes nothing. The first process to
+ * find the key empty seeds it.
  */
 export class RedisSimulatedAccount extends SimulatedAccount {
   private readonly redis: Redis;
@@ -34,10 +64,11 @@ export class RedisSimulatedAccount extends SimulatedAccount {
     super(seed, options);
     this.redis = options.redis;
     this.key = options.key;
+    this.redis.defineCommand('firebreakWriteAccount', { numberOfKeys: 2, lua: WRITE_SCRIPT });
   }
 
   override handle(service: AwsServiceName, operation: string, input: object): Promise<object> {
-    // WATCH is per connection: calls from this process go one at a time.
+    // Calls from this process go one at a time (they would only make each other retry).
     const next = this.chain.then(() => this.handleShared(service, operation, input));
     this.chain = next.catch(() => undefined);
     return next;
@@ -50,22 +81,18 @@ export class RedisSimulatedAccount extends SimulatedAccount {
   }
 
   private async handleShared(service: AwsServiceName, operation: string, input: object) {
+    const redis = this.redis as unknown as AccountCommands;
     for (let attempt = 1; ; attempt++) {
-      await this.redis.watch(this.key);
       const saved = await this.redis.get(this.key);
       if (saved !== null) this.importState(JSON.parse(saved) as SimulatedAccountSavedState);
-      let result: object;
-      try {
-        result = await super.handle(service, operation, input);
-      } catch (error) {
-        await this.redis.unwatch();
-        throw error;
+      const result = await super.handle(service, operation, input);
+      const next = JSON.stringify(this.exportState());
+      const read = saved === null ? '' : sha1(saved);
+      const token = randomBytes(8).toString('hex');
+      const tokenKey = `${this.key}:write`;
+      if ((await redis.firebreakWriteAccount(this.key, tokenKey, read, next, token)) === 1) {
+        return result;
       }
-      const written = await this.redis
-        .multi()
-        .set(this.key, JSON.stringify(this.exportState()))
-        .exec();
-      if (written !== null) return result;
       if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
         const message = `simulated account ${this.key} stayed busy for ${attempt} attempts; retry the step`;
         throw new FirebreakError('SIMULATED_ACCOUNT_BUSY', message);
