@@ -31,6 +31,13 @@ export interface StepJobData {
 /** How long a step job that arrived before its commit waits before it is tried again, in ms. */
 export const EARLY_STEP_JOB_DELAY_MS = 5;
 
+/**
+ * How long a step job may wait for the commit that scheduled it, in ms. One older than this
+ * waits for a commit that was refused (another process changed the run first) or never sent;
+ * it is dropped, and the sweeper queues whatever the run needs.
+ */
+export const EARLY_STEP_JOB_GIVE_UP_MS = 60_000;
+
 /** What a timer job (an approval deadline, a retry's wait) carries. */
 export interface TimerJobData {
   readonly runId: string;

@@ -11,6 +11,7 @@ import {
   DEFAULT_COMPLETED_JOBS_KEPT,
   DEFAULT_FAILED_JOBS_KEPT,
   EARLY_STEP_JOB_DELAY_MS,
+  EARLY_STEP_JOB_GIVE_UP_MS,
   STEP_QUEUE_NAME,
   stepJobId,
 } from './step-jobs.js';
@@ -181,7 +182,16 @@ export class StepWorker {
     const claim = await this.driver.store.claim(runId, marker, holder, minVersion, known);
     if (!claim) return;
     if (claim.early) {
-      await job.moveToDelayed(this.driver.options.clock.now() + EARLY_STEP_JOB_DELAY_MS, token);
+      const nowMs = this.driver.options.clock.now();
+      if (nowMs - job.timestamp > EARLY_STEP_JOB_GIVE_UP_MS) {
+        this.logger.warn('step job dropped: the commit it waits for never came', {
+          runId,
+          stepId,
+          version: minVersion,
+        });
+        return;
+      }
+      await job.moveToDelayed(nowMs + EARLY_STEP_JOB_DELAY_MS, token);
       throw new DelayedError();
     }
 

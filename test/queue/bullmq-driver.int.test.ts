@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/index.js';
 import type { AuditRecord } from '../../src/audit/index.js';
 import type { RunState } from '../../src/engine/index.js';
-import { RunLockedError } from '../../src/queue/index.js';
+import { RunLockedError, stepJobId } from '../../src/queue/index.js';
 import type { StepWorker } from '../../src/queue/index.js';
 import {
   DEADLINE_YAML,
@@ -157,6 +157,29 @@ describe('BullmqDriver', () => {
       types.push((JSON.parse(line) as AuditRecord).type);
     expect(types).not.toContain('step.redelivered');
     expect(types.filter((t) => t === 'step.finished')).toHaveLength(10);
+  });
+
+  it('drops a step job that waited a minute for a commit that never came', async () => {
+    const started = await stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
+    const done = await waitForRun(stack, started.runId, finished);
+    // A job scheduled by a version the run never reached (its commit was refused), queued
+    // long ago: it would otherwise wait for that commit for ever.
+    const data = { runId: started.runId, stepId: 's1', attempt: 1, approved: false, version: 99 };
+    const jobId = stepJobId(data);
+    await stack.driver.queue.add('step', data, { jobId, timestamp: Date.now() - 120_000 });
+
+    const deadline = Date.now() + 5_000;
+    while ((await stack.driver.queue.getJobState(jobId)) !== 'unknown' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(await stack.driver.queue.getJobState(jobId)).toBe('unknown');
+    expect((await stack.driver.getRun(started.runId))?.version).toBe(done.version);
   });
 
   it('runs a runbook that came with the request (generated undo runbooks), not from the catalog', async () => {
