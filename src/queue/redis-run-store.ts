@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AUDIT_LUA_FUNCTIONS } from '../audit/index.js';
 import type { AuditEntry, RedisAuditLog } from '../audit/index.js';
 import { isFinished } from '../engine/index.js';
+import { createUniqueTokens } from '../shared/index.js';
 import type { RunState } from '../engine/index.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -90,6 +90,7 @@ type ScriptCall = (...args: unknown[]) => unknown;
  * worker's write is refused, never merged, and state and audit never disagree.
  */
 export class RedisRunStore {
+  private readonly nextToken = createUniqueTokens();
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -154,7 +155,7 @@ export class RedisRunStore {
     const finished = isFinished(state) ? '1' : '0';
     const runKeys = [keys.run(state.runId), keys.runs, keys.activeRuns];
     // Tells a resent commit that landed from one that meets another's write.
-    const token = randomBytes(8).toString('hex');
+    const token = this.nextToken();
     return this.audit.write<CommitOutcome>({
       entries: audit,
       queue: (pipeline, batch) => {

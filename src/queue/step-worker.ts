@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { isFinished, runStep } from '../engine/index.js';
 import type { RunState } from '../engine/index.js';
-import { describeError } from '../shared/index.js';
+import { createUniqueTokens, describeError } from '../shared/index.js';
 import type { Logger } from '../shared/index.js';
 import type { DriverInternals } from './bullmq-driver.js';
 import {
@@ -88,6 +87,7 @@ export class StepWorker {
   private readonly worker: Worker;
   private readonly logger: Logger;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly nextDelivery = createUniqueTokens();
 
   constructor(
     private readonly driver: DriverInternals,
@@ -178,7 +178,7 @@ export class StepWorker {
     const known = this.driver.committedState(runId);
     const minVersion = data.version ?? 0;
     // Unique to this delivery: a claim the client sends again finds its own mark.
-    const holder = `${this.config.workerId}#${randomBytes(4).toString('hex')}`;
+    const holder = `${this.config.workerId}#${this.nextDelivery()}`;
     const claim = await this.driver.store.claim(runId, marker, holder, minVersion, known);
     if (!claim) return;
     if (claim.early) {

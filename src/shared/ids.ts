@@ -12,3 +12,13 @@ export function createSequentialIds(prefix: string): () => string {
   let n = 0;
   return () => `${prefix}-${String(++n).padStart(6, '0')}`;
 }
+
+/**
+ * Tokens unique across processes and restarts (a random part drawn once, then a count), for
+ * telling one write or delivery from another: cheaper than drawing random bytes each time.
+ */
+export function createUniqueTokens(): () => string {
+  const nonce = randomUUID().slice(0, 8);
+  let count = 0;
+  return () => `${nonce}.${(count++).toString(36)}`;
+}

@@ -5,4 +5,4 @@ export type { ErrorContext, FirebreakErrorOptions } from './errors.js';
 export { createSystemClock, VirtualClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { parseDurationMs, isDuration, formatOffsetMs } from './duration.js';
-export { createRunId, createSequentialIds } from './ids.js';
+export { createRunId, createSequentialIds, createUniqueTokens } from './ids.js';
