@@ -8,11 +8,34 @@ import { createSystemClock } from '../../src/shared/index.js';
 import { createTestStack, deletePrefix, uniquePrefix } from '../queue/stack.js';
 import type { TestStack } from '../queue/stack.js';
 import { TEN_STEPS_YAML } from '../queue/fixtures/runbooks.js';
+import { sendEachTwice } from '../queue/send-again.js';
+
+/** A note by `who` carrying `n`. */
+const entry = (who: string, n: number) => ({ type: 'note' as const, actor: who, data: { n } });
+
+/** The `n` of each note in the chain, by the actor that wrote it, in chain order. */
+async function notesByActor(log: RedisAuditLog): Promise<Map<string, number[]>> {
+  const order = new Map<string, number[]>();
+  for await (const line of log.lines()) {
+    const record = JSON.parse(line) as AuditRecord;
+    const who = record.actor ?? '';
+    order.set(who, [...(order.get(who) ?? []), (record.data as { n: number }).n]);
+  }
+  return order;
+}
 
 describe('RedisAuditLog', () => {
   let redisA: Redis;
   let redisB: Redis;
   let prefix: string;
+  /** The log as two processes see it, each on its own connection. */
+  const twoLogs = () => {
+    const clock = createSystemClock();
+    return {
+      a: new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true }),
+      b: new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true }),
+    };
+  };
 
   beforeEach(() => {
     redisA = createRedisConnection(inject('redisUrl'));
@@ -28,14 +51,7 @@ describe('RedisAuditLog', () => {
 
   describe('when two processes append at once', () => {
     it('keeps one unbroken chain holding every record', async () => {
-      const clock = createSystemClock();
-      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
-      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
-      const entry = (who: string, n: number) => ({
-        type: 'note' as const,
-        actor: who,
-        data: { n },
-      });
+      const { a, b } = twoLogs();
 
       // a's view of the tail is old once b has appended: a's next write must reseal, whatever
       // the timing of the flood below.
@@ -50,12 +66,7 @@ describe('RedisAuditLog', () => {
       expect(a.retries + b.retries).toBeGreaterThan(0);
       // Rounds overlap on the wire and resealed writes go out again: each process's records
       // still land in the order it wrote them.
-      const order = new Map<string, number[]>();
-      for await (const line of a.lines()) {
-        const record = JSON.parse(line) as AuditRecord;
-        const who = record.actor ?? '';
-        order.set(who, [...(order.get(who) ?? []), (record.data as { n: number }).n]);
-      }
+      const order = await notesByActor(a);
       const written = [-1, ...Array.from({ length: 150 }, (_, n) => n)];
       expect(order.get('a')).toEqual(written);
       expect(order.get('b')).toEqual(written);
@@ -64,24 +75,13 @@ describe('RedisAuditLog', () => {
 
   describe('when the client sends an append again after a dropped connection', () => {
     it('answers it as written and keeps its records once, whatever landed in between', async () => {
-      const clock = createSystemClock();
-      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
-      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
-      await a.append({ type: 'note', actor: 'a', data: { n: 0 } });
+      const { a, b } = twoLogs();
+      await a.append(entry('a', 0));
       // The first run's reply is lost; another process appends; then the script runs again.
-      const commands = redisA as unknown as Record<string, (...args: unknown[]) => unknown>;
-      const auditAppend = commands['firebreakAuditAppend'] as (...a: unknown[]) => Promise<unknown>;
-      commands['firebreakAuditAppend'] = async (...args: unknown[]) => {
-        await auditAppend.apply(redisA, args);
-        await b.append({ type: 'note', actor: 'b', data: { n: 0 } });
-        return auditAppend.apply(redisA, args);
-      };
+      const undo = sendEachTwice(redisA, 'firebreakAuditAppend', () => b.append(entry('b', 0)));
 
-      const written = await a.appendMany([
-        { type: 'note', actor: 'a', data: { n: 1 } },
-        { type: 'note', actor: 'a', data: { n: 2 } },
-      ]);
-      commands['firebreakAuditAppend'] = auditAppend;
+      const written = await a.appendMany([entry('a', 1), entry('a', 2)]);
+      undo();
 
       expect(written.map((r) => r.seq)).toEqual([2, 3]);
       expect(await a.verify()).toMatchObject({ ok: true, records: 4 });
@@ -97,14 +97,7 @@ describe('RedisAuditLog', () => {
   describe('when Redis forgets the scripts in the middle of a flood', () => {
     it("still lands each process's records once and in the order it wrote them", async () => {
       const count = 2000;
-      const clock = createSystemClock();
-      const a = new RedisAuditLog({ redis: redisA, prefix, clock, simulated: true });
-      const b = new RedisAuditLog({ redis: redisB, prefix, clock, simulated: true });
-      const entry = (who: string, n: number) => ({
-        type: 'note' as const,
-        actor: who,
-        data: { n },
-      });
+      const { a, b } = twoLogs();
       await a.append(entry('a', -1));
       await b.append(entry('b', -1));
 
@@ -125,12 +118,7 @@ describe('RedisAuditLog', () => {
       admin.disconnect();
 
       expect(await a.verify()).toMatchObject({ ok: true, records: 2 + 2 * count });
-      const order = new Map<string, number[]>();
-      for await (const line of a.lines()) {
-        const record = JSON.parse(line) as AuditRecord;
-        const who = record.actor ?? '';
-        order.set(who, [...(order.get(who) ?? []), (record.data as { n: number }).n]);
-      }
+      const order = await notesByActor(a);
       const written = [-1, ...Array.from({ length: count }, (_, n) => n)];
       expect(order.get('a')).toEqual(written);
       expect(order.get('b')).toEqual(written);
@@ -234,20 +222,14 @@ describe('RedisRunStore', () => {
       };
       const started = await stack.driver.startRun(request);
       const before = await stack.audit.verify();
-      // ioredis sends commands again when a connection drops before their replies came back:
-      // here the first reply is lost and the script runs a second time.
-      const commands = stack.redis as unknown as Record<string, (...a: unknown[]) => unknown>;
-      const commitRun = commands['firebreakCommitRun'] as (...a: unknown[]) => Promise<unknown>;
-      commands['firebreakCommitRun'] = async (...args: unknown[]) => {
-        await commitRun.apply(stack.redis, args);
-        return commitRun.apply(stack.redis, args);
-      };
+      // The commit's first reply is lost and the script runs a second time.
+      const undo = sendEachTwice(stack.redis, 'firebreakCommitRun');
       const next: RunState = { ...started, status: 'failed', version: started.version + 1 };
 
       const outcome = await stack.driver.store.commit(started.version, next, [
         { type: 'note', runId: started.runId, data: { text: 'once' } },
       ]);
-      commands['firebreakCommitRun'] = commitRun;
+      undo();
 
       expect(outcome).toBe('committed');
       expect((await stack.driver.getRun(started.runId))?.version).toBe(started.version + 1);

@@ -12,6 +12,7 @@ import {
   RETRY_YAML,
   TEN_STEPS_YAML,
 } from './fixtures/runbooks.js';
+import { sendEachTwice } from './send-again.js';
 import { createTestStack, deletePrefix, uniquePrefix, VOLUME_ID } from './stack.js';
 import type { TestStack } from './stack.js';
 
@@ -58,6 +59,9 @@ const awaiting = (state: RunState) => state.status === 'awaiting_approval';
 
 describe('BullmqDriver', () => {
   let stack: TestStack;
+  /** Starts a run of `runbookId` as U1 from the CLI. */
+  const startRun = (runbookId: string) =>
+    stack.driver.startRun({ runbookId, inputs: {}, requester: 'U1', trigger: { source: 'cli' } });
   let worker: StepWorker;
   let prefix: string;
 
@@ -75,12 +79,7 @@ describe('BullmqDriver', () => {
   });
 
   it('runs ten steps in order and chains every record of the run', async () => {
-    const started = await stack.driver.startRun({
-      runbookId: 'ten-steps',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    const started = await startRun('ten-steps');
     const run = await waitForRun(stack, started.runId, finished);
 
     expect(run.status).toBe('succeeded');
@@ -119,12 +118,7 @@ describe('BullmqDriver', () => {
       return add(...args);
     }) as typeof queue.add;
 
-    const started = await stack.driver.startRun({
-      runbookId: 'ten-steps',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    const started = await startRun('ten-steps');
     const run = await waitForRun(stack, started.runId, finished);
 
     expect(refused).toEqual(['c2']);
@@ -134,22 +128,11 @@ describe('BullmqDriver', () => {
   });
 
   it('does not take a claim the client sent again for a redelivery', async () => {
-    // ioredis sends commands again when a connection drops before their replies came back:
-    // here every claim's first reply is lost and the script runs a second time.
-    const commands = stack.redis as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const claimStep = commands['firebreakClaimStep'] as (...a: unknown[]) => Promise<unknown>;
-    commands['firebreakClaimStep'] = async (...args: unknown[]) => {
-      await claimStep.apply(stack.redis, args);
-      return claimStep.apply(stack.redis, args);
-    };
-    const started = await stack.driver.startRun({
-      runbookId: 'ten-steps',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    // Every claim's first reply is lost and the script runs a second time.
+    const undo = sendEachTwice(stack.redis, 'firebreakClaimStep');
+    const started = await startRun('ten-steps');
     const run = await waitForRun(stack, started.runId, finished);
-    commands['firebreakClaimStep'] = claimStep;
+    undo();
 
     expect(run.status).toBe('succeeded');
     const types: string[] = [];
@@ -160,12 +143,7 @@ describe('BullmqDriver', () => {
   });
 
   it('drops a step job that waited a minute for a commit that never came', async () => {
-    const started = await stack.driver.startRun({
-      runbookId: 'ten-steps',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    const started = await startRun('ten-steps');
     const done = await waitForRun(stack, started.runId, finished);
     // A job scheduled by a version the run never reached (its commit was refused), queued
     // long ago: it would otherwise wait for that commit for ever.
@@ -227,12 +205,7 @@ phases:
   });
 
   it('lists runs and shows one run with its steps', async () => {
-    const started = await stack.driver.startRun({
-      runbookId: 'ten-steps',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    const started = await startRun('ten-steps');
     await waitForRun(stack, started.runId, finished);
 
     const runs = await stack.driver.listRuns();
@@ -241,12 +214,7 @@ phases:
   });
 
   it('retries a failed step after its backoff, as a delayed job', async () => {
-    const started = await stack.driver.startRun({
-      runbookId: 'retry',
-      inputs: {},
-      requester: 'U1',
-      trigger: { source: 'cli' },
-    });
+    const started = await startRun('retry');
     const run = await waitForRun(stack, started.runId, finished);
 
     expect(run.status).toBe('succeeded');
@@ -256,12 +224,7 @@ phases:
 
   describe('when a step waits for approval', () => {
     it('denies it once the deadline passes, by comparing times', async () => {
-      const started = await stack.driver.startRun({
-        runbookId: 'deadline',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' },
-      });
+      const started = await startRun('deadline');
       const run = await waitForRun(stack, started.runId, finished);
 
       expect(run.status).toBe('denied');
@@ -271,12 +234,7 @@ phases:
     });
 
     it('runs a step approved a second time (its plan changed) once, as a first delivery', async () => {
-      const started = await stack.driver.startRun({
-        runbookId: 'reapproval',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' },
-      });
+      const started = await startRun('reapproval');
       const decide = async (by: string) => {
         const asked = await waitForRun(stack, started.runId, awaiting);
         const decision = { runId: started.runId, stepId: 'gate', by, roles: ['ir-lead'] };

@@ -62,7 +62,13 @@ describe('a wait step on the BullMQ driver', () => {
     });
 
     expect(waiting?.status).toBe('running');
-    expect(await stack.driver.queue.getJobState(timer)).toBe('delayed');
+    // The timer is added just after the commit that records the wait.
+    let state = await stack.driver.queue.getJobState(timer);
+    for (let i = 0; i < 100 && state === 'unknown'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      state = await stack.driver.queue.getJobState(timer);
+    }
+    expect(state).toBe('delayed');
 
     const [final] = await waitForRunsToFinish(stack.driver, [started.runId], 10_000);
     expect(final?.status).toBe('succeeded');

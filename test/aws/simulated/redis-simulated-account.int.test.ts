@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { RedisSimulatedAccount } from '../../../src/aws/index.js';
+import type { SimulatedAccountSeed } from '../../../src/aws/index.js';
 import { createRedisConnection } from '../../../src/queue/index.js';
 import { createSystemClock } from '../../../src/shared/index.js';
+import { sendEachTwice } from '../../queue/send-again.js';
 import { deletePrefix, uniquePrefix } from '../../queue/stack.js';
 import { createFindingSeed, FINDING_IDS } from '../finding-seed.js';
 import { createSampleSeed, IDS } from '../sample-seed.js';
@@ -12,34 +14,32 @@ const SH_IDENTIFIER = {
   ProductArn: FINDING_IDS.securityHubProduct,
 };
 
+let prefix: string;
+const connections: ReturnType<typeof createRedisConnection>[] = [];
+
+/** One worker process's view of the shared account: its own connection, the same key. */
+function openAccount(seed: SimulatedAccountSeed) {
+  const redis = createRedisConnection(inject('redisUrl'));
+  connections.push(redis);
+  const key = `${prefix}:simulated-account`;
+  const account = new RedisSimulatedAccount(seed, { clock: createSystemClock(), redis, key });
+  return { account, redis };
+}
+
+beforeEach(() => {
+  prefix = uniquePrefix();
+});
+
+afterEach(async () => {
+  const [first] = connections;
+  if (first !== undefined) await deletePrefix(first, prefix);
+  for (const redis of connections.splice(0)) redis.disconnect();
+});
+
 describe('RedisSimulatedAccount with findings', () => {
-  let prefix: string;
-  const connections: ReturnType<typeof createRedisConnection>[] = [];
-
-  /** One worker process's view of the shared account: its own connection, the same key. */
-  function openAccount() {
-    const redis = createRedisConnection(inject('redisUrl'));
-    connections.push(redis);
-    return new RedisSimulatedAccount(createFindingSeed(), {
-      clock: createSystemClock(),
-      redis,
-      key: `${prefix}:simulated-account`,
-    });
-  }
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-  });
-
-  afterEach(async () => {
-    const [first] = connections;
-    if (first !== undefined) await deletePrefix(first, prefix);
-    for (const redis of connections.splice(0)) redis.disconnect();
-  });
-
   it('shares an archived GuardDuty finding and a resolved Security Hub finding', async () => {
-    const one = openAccount();
-    const two = openAccount();
+    const one = openAccount(createFindingSeed()).account;
+    const two = openAccount(createFindingSeed()).account;
 
     await one.handle('guardduty', 'ArchiveFindings', GD_IDS);
     await one.handle('securityhub', 'BatchUpdateFindings', {
@@ -60,37 +60,12 @@ describe('RedisSimulatedAccount with findings', () => {
 });
 
 describe('RedisSimulatedAccount writes', () => {
-  let prefix: string;
-  const connections: ReturnType<typeof createRedisConnection>[] = [];
-
-  function openAccount() {
-    const redis = createRedisConnection(inject('redisUrl'));
-    connections.push(redis);
-    const key = `${prefix}:simulated-account`;
-    const account = new RedisSimulatedAccount(createSampleSeed(), {
-      clock: createSystemClock(),
-      redis,
-      key,
-    });
-    return { account, redis };
-  }
-
   const snapshot = (account: RedisSimulatedAccount) =>
     account.handle('ec2', 'CreateSnapshot', { VolumeId: IDS.rootVolume });
 
-  beforeEach(() => {
-    prefix = uniquePrefix();
-  });
-
-  afterEach(async () => {
-    const [first] = connections;
-    if (first !== undefined) await deletePrefix(first, prefix);
-    for (const redis of connections.splice(0)) redis.disconnect();
-  });
-
   it('keeps every write of two processes writing at once', async () => {
-    const one = openAccount();
-    const two = openAccount();
+    const one = openAccount(createSampleSeed());
+    const two = openAccount(createSampleSeed());
 
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => snapshot(i % 2 === 0 ? one.account : two.account)),
@@ -101,19 +76,13 @@ describe('RedisSimulatedAccount writes', () => {
   });
 
   it('applies a write the client sent again after a dropped connection once', async () => {
-    const { account, redis } = openAccount();
+    const { account, redis } = openAccount(createSampleSeed());
     await account.handle('ec2', 'DescribeVolumes', {});
-    // ioredis sends commands again when a connection drops before their replies came back:
-    // here the write's first reply is lost and the script runs a second time.
-    const commands = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const write = commands['firebreakWriteAccount'] as (...a: unknown[]) => Promise<unknown>;
-    commands['firebreakWriteAccount'] = async (...args: unknown[]) => {
-      await write.apply(redis, args);
-      return write.apply(redis, args);
-    };
+    // The write's first reply is lost and the script runs a second time.
+    const undo = sendEachTwice(redis, 'firebreakWriteAccount');
 
     await snapshot(account);
-    commands['firebreakWriteAccount'] = write;
+    undo();
     await account.refresh();
 
     expect(account.snapshot().snapshots).toHaveLength(1);
