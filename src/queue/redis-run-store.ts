@@ -118,9 +118,8 @@ export class RedisRunStore {
 
   /**
    * Reads a run and marks delivery `marker` started by `holder` (unique to this delivery), in
-   * one step; `early` when the
-   * run's version is still below `minVersion`. `known`, a state this process committed, spares
-   * sending and parsing the state when it is still the stored one.
+   * one step; `early` when the run's version is still below `minVersion`. `known`, a state this
+   * process committed, spares sending and parsing the state when it is still the stored one.
    */
   async claim(
     runId: string,
