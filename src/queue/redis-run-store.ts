@@ -38,16 +38,18 @@ export interface StepClaim {
   readonly startedBy?: string;
 }
 
-// KEYS: run, runs, active, audit stream, audit tail.
+// KEYS: run, runs, active, audit stream, audit tail, recent audit writes.
 // ARGV: expectedVersion, newVersion, state, runId, startedAtMs, status, finished, channel,
 //       lock, waiting, expectedSeq, expectedHash, newSeq, newHash, commit token, lines...
-// A commit sent again by the client after a dropped connection finds its own token and the
-// version it wrote: it landed the first time, and is answered as such.
+// A commit the client sends again after a dropped connection finds the run moved on: when its
+// audit lines (or, with none, its token at the version it wrote) are there, it landed the first
+// time, and is answered as such.
 const COMMIT_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
 local stored = redis.call('HMGET', KEYS[1], 'version', 'commit')
 local current = tonumber(stored[1] or '-1')
 if current ~= tonumber(ARGV[1]) then
   if current == tonumber(ARGV[2]) and stored[2] == ARGV[15] then return {'ok'} end
+  if audit_landed(KEYS[6], ARGV, 16, ARGV[14]) then return {'ok'} end
   return {'version', current}
 end
 local moved = audit_check(KEYS[5], ARGV[11], ARGV[12])
@@ -64,7 +66,7 @@ elseif tonumber(ARGV[1]) <= 0 then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
   redis.call('SADD', KEYS[3], ARGV[4])
 end
-audit_write(KEYS[4], KEYS[5], ARGV, 16, ARGV[13], ARGV[14])
+audit_write(KEYS[4], KEYS[5], KEYS[6], ARGV, 16, ARGV[13], ARGV[14])
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {'ok'}
 `;
@@ -96,7 +98,7 @@ export class RedisRunStore {
     private readonly keys: RedisKeys,
     private readonly audit: RedisAuditLog,
   ) {
-    redis.defineCommand('firebreakCommitRun', { numberOfKeys: 5, lua: COMMIT_SCRIPT });
+    redis.defineCommand('firebreakCommitRun', { numberOfKeys: 6, lua: COMMIT_SCRIPT });
     redis.defineCommand('firebreakClaimStep', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
   }
 
@@ -163,6 +165,7 @@ export class RedisRunStore {
           ...runKeys,
           this.audit.streamKey,
           this.audit.tailKey,
+          this.audit.recentKey,
           expectedVersion,
           state.version,
           JSON.stringify(state),

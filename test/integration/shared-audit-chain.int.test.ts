@@ -236,6 +236,42 @@ describe('RedisRunStore', () => {
       expect(await stack.audit.verify()).toMatchObject({ ok: true, records: before.records + 1 });
     });
 
+    it('answers it as committed when another process moved the run on before it came again', async () => {
+      const started = await stack.driver.startRun({
+        runbookId: 'ten-steps',
+        inputs: {},
+        requester: 'U1',
+        trigger: { source: 'cli' },
+      });
+      // `firebreak abort` in another process, on a connection of its own.
+      const other = await createTestStack({
+        redisUrl: inject('redisUrl'),
+        prefix,
+        runbooks: [TEN_STEPS_YAML],
+        role: 'client',
+      });
+      const undo = sendEachTwice(stack.redis, 'firebreakCommitRun', () =>
+        other.driver.abort(started.runId, 'U2', 'wrong host'),
+      );
+      const next: RunState = { ...started, version: started.version + 1 };
+
+      const outcome = await stack.driver.store.commit(started.version, next, [
+        { type: 'note', runId: started.runId, data: { text: 'once' } },
+      ]);
+      undo();
+      await other.close();
+
+      expect(outcome).toBe('committed');
+      expect((await stack.driver.getRun(started.runId))?.status).toBe('aborted');
+      const notes: string[] = [];
+      for await (const line of stack.audit.lines()) {
+        const record = JSON.parse(line) as AuditRecord;
+        if (record.type === 'note') notes.push((record.data as { text: string }).text);
+      }
+      expect(notes).toEqual(['once']);
+      expect(await stack.audit.verify()).toMatchObject({ ok: true });
+    });
+
     it('keeps the chain whole when refused commits sit among appends in flight', async () => {
       const request = {
         runbookId: 'ten-steps',

@@ -17,19 +17,24 @@ export interface RedisSimulatedAccountOptions extends SimulatedAccountOptions {
 /** Attempts at one call before giving up on a busy account. */
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
 
-// KEYS: account, its last write's token. ARGV: SHA-1 of the account as read ('' when there was
-// none), the account to write, a token of this write. Writes only over the account as read. A
-// write the client sends again after a dropped connection finds its own token: it landed, and
-// is answered as such. (Two processes may well compute the same account: the token tells.)
+/** Writes of the account remembered by their tokens, to tell one sent again from a new one. */
+const WRITES_REMEMBERED = 1000;
+
+// KEYS: account, the tokens of its recent writes. ARGV: SHA-1 of the account as read ('' when
+// there was none), the account to write, a token of this write. Writes only over the account
+// as read. A write the client sends again after a dropped connection finds its token among the
+// recent ones: it landed, and is answered as such. (Two processes may well compute the same
+// account: the token tells.)
 const WRITE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 local read = current and redis.sha1hex(current) or ''
 if read == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[3])
+  redis.call('LPUSH', KEYS[2], ARGV[3])
+  redis.call('LTRIM', KEYS[2], 0, ${WRITES_REMEMBERED - 1})
   return 1
 end
-if redis.call('GET', KEYS[2]) == ARGV[3] then return 1 end
+if redis.call('LPOS', KEYS[2], ARGV[3]) then return 1 end
 return 0
 `;
 
@@ -89,7 +94,7 @@ export class RedisSimulatedAccount extends SimulatedAccount {
       const next = JSON.stringify(this.exportState());
       const read = saved === null ? '' : sha1(saved);
       const token = randomBytes(8).toString('hex');
-      const tokenKey = `${this.key}:write`;
+      const tokenKey = `${this.key}:writes`;
       if ((await redis.firebreakWriteAccount(this.key, tokenKey, read, next, token)) === 1) {
         return result;
       }

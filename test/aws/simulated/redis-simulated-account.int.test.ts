@@ -87,4 +87,17 @@ describe('RedisSimulatedAccount writes', () => {
 
     expect(account.snapshot().snapshots).toHaveLength(1);
   });
+
+  it('applies it once when another process wrote before it came again', async () => {
+    const { account, redis } = openAccount(createSampleSeed());
+    const other = openAccount(createSampleSeed()).account;
+    await account.handle('ec2', 'DescribeVolumes', {});
+    const undo = sendEachTwice(redis, 'firebreakWriteAccount', () => snapshot(other));
+
+    await snapshot(account);
+    undo();
+    await account.refresh();
+
+    expect(account.snapshot().snapshots).toHaveLength(2);
+  });
 });
