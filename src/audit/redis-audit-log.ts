@@ -33,15 +33,9 @@ export interface AuditWrite<T> {
   settle(reply: unknown[], batch: SealedAuditBatch): { wrote: boolean; value: T };
 }
 
-/** Writes remembered (by the hash they end on) to tell one sent again from a new one. */
-const WRITES_REMEMBERED = 20_000;
-
 /**
  * Lua helpers shared by every script that appends to the chain. `audit_check` returns nil when
- * the tail is the one the batch was sealed on; `audit_write` adds the lines, moves the tail and
- * remembers the batch by its last hash; `audit_landed` says whether a batch ending on a hash was
- * written (among the last {@link WRITES_REMEMBERED}). A write the client sends again after a
- * dropped connection finds the chain moved on, and itself landed: it is answered as written.
+ * the tail is the one the batch was sealed on; `audit_write` adds the lines and moves the tail.
  */
 export const AUDIT_LUA_FUNCTIONS = `
 local function audit_check(tailKey, expectedSeq, expectedHash)
@@ -51,26 +45,27 @@ local function audit_check(tailKey, expectedSeq, expectedHash)
   if seq ~= tonumber(expectedSeq) or hash ~= expectedHash then return {seq, hash} end
   return nil
 end
-local function audit_write(streamKey, tailKey, recentKey, argv, firstLine, newSeq, newHash)
-  if firstLine > #argv then return end
+local function audit_write(streamKey, tailKey, argv, firstLine, newSeq, newHash)
   for i = firstLine, #argv do redis.call('XADD', streamKey, '*', 'r', argv[i]) end
   redis.call('HSET', tailKey, 'seq', newSeq, 'hash', newHash)
-  redis.call('ZADD', recentKey, newSeq, newHash)
-  redis.call('ZREMRANGEBYRANK', recentKey, 0, -${WRITES_REMEMBERED + 1})
-end
-local function audit_landed(recentKey, argv, firstLine, newHash)
-  return firstLine <= #argv and redis.call('ZSCORE', recentKey, newHash) ~= false
 end
 `;
 
-// KEYS: stream, tail, recent writes. ARGV: expectedSeq, expectedHash, newSeq, newHash, lines...
+/** Appends remembered (by the hash they end on) to tell one sent again from a new one. */
+const APPENDS_REMEMBERED = 20_000;
+
+// KEYS: stream, tail, recent appends. ARGV: expectedSeq, expectedHash, newSeq, newHash, lines...
+// An append the client sent again after a dropped connection finds the chain moved on, and its
+// own last hash among the recent appends: it landed the first time, and is answered as such.
 const APPEND_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
 local moved = audit_check(KEYS[2], ARGV[1], ARGV[2])
 if moved then
-  if audit_landed(KEYS[3], ARGV, 5, ARGV[4]) then return {'ok'} end
+  if #ARGV >= 5 and redis.call('ZSCORE', KEYS[3], ARGV[4]) then return {'ok'} end
   return {'tail', moved[1], moved[2]}
 end
-audit_write(KEYS[1], KEYS[2], KEYS[3], ARGV, 5, ARGV[3], ARGV[4])
+audit_write(KEYS[1], KEYS[2], ARGV, 5, ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -${APPENDS_REMEMBERED + 1})
 return {'ok'}
 `;
 
@@ -137,8 +132,8 @@ export class RedisAuditLog implements AuditSink {
   readonly streamKey: string;
   /** Hash with the chain's last `seq` and `hash`. */
   readonly tailKey: string;
-  /** The last hashes of recent writes, by `seq` (see {@link AUDIT_LUA_FUNCTIONS}). */
-  readonly recentKey: string;
+  /** The last hashes of recent appends, by `seq` (see APPEND_SCRIPT). */
+  private readonly recentKey: string;
   /** Writes resealed because another process appended first (contention, for metrics). */
   retries = 0;
   private tail: ChainTail | undefined;

@@ -38,24 +38,31 @@ export interface StepClaim {
   readonly startedBy?: string;
 }
 
-// KEYS: run, runs, active, audit stream, audit tail, recent audit writes.
+/** Commit tokens a run keeps, to tell a commit sent again from a new one. */
+const COMMITS_REMEMBERED = 8;
+
+// KEYS: run, runs, active, audit stream, audit tail.
 // ARGV: expectedVersion, newVersion, state, runId, startedAtMs, status, finished, channel,
 //       lock, waiting, expectedSeq, expectedHash, newSeq, newHash, commit token, lines...
-// A commit the client sends again after a dropped connection finds the run moved on: when its
-// audit lines (or, with none, its token at the version it wrote) are there, it landed the first
-// time, and is answered as such.
+// A commit the client sends again after a dropped connection finds the run moved on, and its
+// own token among the run's last ones: it landed the first time, and is answered as such.
 const COMMIT_SCRIPT = `${AUDIT_LUA_FUNCTIONS}
-local stored = redis.call('HMGET', KEYS[1], 'version', 'commit')
+local stored = redis.call('HMGET', KEYS[1], 'version', 'commits')
 local current = tonumber(stored[1] or '-1')
+local commits = stored[2] or ' '
 if current ~= tonumber(ARGV[1]) then
-  if current == tonumber(ARGV[2]) and stored[2] == ARGV[15] then return {'ok'} end
-  if audit_landed(KEYS[6], ARGV, 16, ARGV[14]) then return {'ok'} end
+  if string.find(commits, ' ' .. ARGV[15] .. ' ', 1, true) then return {'ok'} end
   return {'version', current}
 end
 local moved = audit_check(KEYS[5], ARGV[11], ARGV[12])
 if moved then return {'tail', moved[1], moved[2]} end
+local kept = {}
+for token in string.gmatch(commits, '%S+') do
+  if #kept < ${COMMITS_REMEMBERED - 1} then kept[#kept + 1] = token end
+end
+commits = ' ' .. ARGV[15] .. ' ' .. table.concat(kept, ' ') .. ' '
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[2], 'status', ARGV[6],
-  'commit', ARGV[15])
+  'commits', commits)
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'lock', ARGV[9]) end
 if ARGV[10] == 'wait' then redis.call('HSET', KEYS[1], 'waiting', '1') end
 if ARGV[10] == 'clear' then redis.call('HDEL', KEYS[1], 'waiting') end
@@ -66,7 +73,7 @@ elseif tonumber(ARGV[1]) <= 0 then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
   redis.call('SADD', KEYS[3], ARGV[4])
 end
-audit_write(KEYS[4], KEYS[5], KEYS[6], ARGV, 16, ARGV[13], ARGV[14])
+audit_write(KEYS[4], KEYS[5], ARGV, 16, ARGV[13], ARGV[14])
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {'ok'}
 `;
@@ -98,7 +105,7 @@ export class RedisRunStore {
     private readonly keys: RedisKeys,
     private readonly audit: RedisAuditLog,
   ) {
-    redis.defineCommand('firebreakCommitRun', { numberOfKeys: 6, lua: COMMIT_SCRIPT });
+    redis.defineCommand('firebreakCommitRun', { numberOfKeys: 5, lua: COMMIT_SCRIPT });
     redis.defineCommand('firebreakClaimStep', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
   }
 
@@ -165,7 +172,6 @@ export class RedisRunStore {
           ...runKeys,
           this.audit.streamKey,
           this.audit.tailKey,
-          this.audit.recentKey,
           expectedVersion,
           state.version,
           JSON.stringify(state),
