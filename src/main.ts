@@ -100,7 +100,8 @@ export async function createRuntime(
   });
   const role = options.redisRole ?? 'client';
   const redis = config.redisUrl ? createRedisConnection(config.redisUrl, { role }) : undefined;
-  // The shared simulated account uses WATCH, so it gets a connection of its own.
+  // The shared simulated account gets a connection of its own, so that its reads and writes
+  // never queue behind the engine's.
   if (redis && config.redisUrl) {
     logRedisErrors(redis, logger);
     try {
