@@ -177,6 +177,13 @@ describe('RedisAuditLog', () => {
 describe('RedisRunStore', () => {
   let stack: TestStack;
   let prefix: string;
+  const startTenSteps = () =>
+    stack.driver.startRun({
+      runbookId: 'ten-steps',
+      inputs: {},
+      requester: 'U1',
+      trigger: { source: 'cli' },
+    });
 
   beforeEach(async () => {
     prefix = uniquePrefix();
@@ -194,13 +201,7 @@ describe('RedisRunStore', () => {
 
   describe('when a stale worker commits', () => {
     it('refuses the write and appends none of its audit records', async () => {
-      const request = {
-        runbookId: 'ten-steps',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' as const },
-      };
-      const started = await stack.driver.startRun(request);
+      const started = await startTenSteps();
       const before = await stack.audit.verify();
       const stale: RunState = { ...started, status: 'failed', version: started.version + 1 };
 
@@ -214,13 +215,7 @@ describe('RedisRunStore', () => {
     });
 
     it('answers a commit the client sent again after a dropped connection as committed', async () => {
-      const request = {
-        runbookId: 'ten-steps',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' as const },
-      };
-      const started = await stack.driver.startRun(request);
+      const started = await startTenSteps();
       const before = await stack.audit.verify();
       // The commit's first reply is lost and the script runs a second time.
       const undo = sendEachTwice(stack.redis, 'firebreakCommitRun');
@@ -237,12 +232,7 @@ describe('RedisRunStore', () => {
     });
 
     it('answers it as committed when another process moved the run on before it came again', async () => {
-      const started = await stack.driver.startRun({
-        runbookId: 'ten-steps',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' },
-      });
+      const started = await startTenSteps();
       // `firebreak abort` in another process, on a connection of its own.
       const other = await createTestStack({
         redisUrl: inject('redisUrl'),
@@ -273,13 +263,7 @@ describe('RedisRunStore', () => {
     });
 
     it('keeps the chain whole when refused commits sit among appends in flight', async () => {
-      const request = {
-        runbookId: 'ten-steps',
-        inputs: {},
-        requester: 'U1',
-        trigger: { source: 'cli' as const },
-      };
-      const started = await stack.driver.startRun(request);
+      const started = await startTenSteps();
       const before = await stack.audit.verify();
       const stale: RunState = { ...started, status: 'failed', version: started.version + 1 };
       const other = createRedisConnection(inject('redisUrl'));

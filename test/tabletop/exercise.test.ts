@@ -12,6 +12,9 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shipped = join(repo, 'exercises', 'ec2-crypto-mining.yaml');
 const corpus = CORPUS_DIR;
 const INSTANCE = 'i-00aa97663294ffbbd';
+/** The corpus GuardDuty finding the shipped exercise's envelope carries, as a bare message. */
+const BITCOIN_FINDING =
+  'guardduty/eventbridge.guardduty-finding.CryptoCurrency-EC2-BitcoinTool.B-DNS.redacted-by-author.json';
 
 type ExerciseDoc = Record<string, unknown> & {
   injects: Record<string, unknown>[];
@@ -111,10 +114,8 @@ describe('tabletop exercise ec2-crypto-mining', () => {
   });
 
   it('takes an inject that is the message alone, or an envelope without signature fields', async () => {
-    const finding =
-      'guardduty/eventbridge.guardduty-finding.CryptoCurrency-EC2-BitcoinTool.B-DNS.redacted-by-author.json';
     const bare = variant((doc) => {
-      doc.injects[0] = { at: '0s', sns: join(corpus, finding) };
+      doc.injects[0] = { at: '0s', sns: join(corpus, BITCOIN_FINDING) };
     });
     const unsigned = variant((doc, dir) => {
       const envelope = JSON.parse(readFileSync(doc.injects[0]?.['sns'] as string, 'utf8'));
@@ -134,13 +135,14 @@ describe('tabletop exercise ec2-crypto-mining', () => {
   });
 
   it('drops a repeated MessageId and notes a repeated incident on its first run, as /sns does', async () => {
-    const finding =
-      'guardduty/eventbridge.guardduty-finding.CryptoCurrency-EC2-BitcoinTool.B-DNS.redacted-by-author.json';
     const file = variant((doc) => {
       const delivery = doc.injects[0] as Record<string, unknown>;
       // SNS delivers at least once: the same envelope again, then the finding again under
       // another MessageId (the bare message gets one made from its file).
-      doc.injects.push({ ...delivery, at: '30s' }, { at: '1m', sns: join(corpus, finding) });
+      doc.injects.push(
+        { ...delivery, at: '30s' },
+        { at: '1m', sns: join(corpus, BITCOIN_FINDING) },
+      );
     });
     const report = await runExercise(file);
 

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { FirebreakError } from '../../shared/index.js';
+import { createUniqueTokens, FirebreakError } from '../../shared/index.js';
 import type { AwsServiceName } from './fault-injector.js';
 import { SimulatedAccount } from './simulated-account.js';
 import type { SimulatedAccountOptions, SimulatedAccountSavedState } from './simulated-account.js';
@@ -63,6 +63,7 @@ function sha1(text: string): string {
 export class RedisSimulatedAccount extends SimulatedAccount {
   private readonly redis: Redis;
   private readonly key: string;
+  private readonly nextWrite = createUniqueTokens();
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(seed: SimulatedAccountSeed, options: RedisSimulatedAccountOptions) {
@@ -93,7 +94,7 @@ export class RedisSimulatedAccount extends SimulatedAccount {
       const result = await super.handle(service, operation, input);
       const next = JSON.stringify(this.exportState());
       const read = saved === null ? '' : sha1(saved);
-      const token = randomBytes(8).toString('hex');
+      const token = this.nextWrite();
       const tokenKey = `${this.key}:writes`;
       if ((await redis.firebreakWriteAccount(this.key, tokenKey, read, next, token)) === 1) {
         return result;
